@@ -1,0 +1,92 @@
+"""The one internal model: a CSL-JSON item, plus refkit's own data under `custom`.
+
+Keys keep the CSL-JSON schema's spelling (`container-title`, `DOI`, `issued`). Everything CSL has
+no variable for lives under `custom` (see `Custom`). Writers turn this model into formats; BibTeX
+entry types, brace protection and LaTeX escaping never enter it.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+# A CSL name: a person (`family`, `given`, particles, `suffix`) or an organisation (`literal`).
+# refkit writes every particle ("van der", "de") as non-dropping; BibTeX calls it the "von" part.
+Name = TypedDict(
+    "Name",
+    {"family": str, "given": str, "non-dropping-particle": str, "suffix": str, "literal": str},
+    total=False,
+)
+
+# A CSL date: `{"date-parts": [[year, month?, day?]]}`.
+Date = TypedDict("Date", {"date-parts": list[list[int]]}, total=False)
+
+
+class Custom(TypedDict, total=False):
+    """refkit's data that CSL has no variable for (written under the item's `custom`).
+
+    record_id   the record's file stem (`gptq`), unique within the list, never changes
+    record_path the record file, relative to the list's directory (`2023/gptq.prototxt`)
+    venue       the venue label as the list writes it (`ICLR oral`)
+    venue_key   the venue table key it resolved to (`ICLR`), "" when unknown or empty
+    venue_note  status words from the label that are not the venue (`oral`), or ""
+    arxiv_id    arXiv identifier without version (`2210.17323`), or absent
+    arxiv_class primary arXiv category (`cs.LG`) when a source gave it
+    code_url    the code repository URL
+    code_type   the framework label (`Pytorch`)
+    keywords    the record's keyword names, in record order
+    institutions affiliations as the record lists them
+    note_url    the record's note (a file name or URL)
+    provenance  per enriched field, the source it came from (`{"DOI": "crossref"}`)
+    """
+
+    record_id: str
+    record_path: str
+    venue: str
+    venue_key: str
+    venue_note: str
+    arxiv_id: str
+    arxiv_class: str
+    code_url: str
+    code_type: str
+    keywords: list[str]
+    institutions: list[str]
+    note_url: str
+    provenance: dict[str, str]
+
+
+# One paper as a CSL-JSON item (schema: tests/data/csl-data.json). normalize always sets
+# id, citation-key, type, title, issued and custom; the rest only when known.
+Item = TypedDict(
+    "Item",
+    {
+        "id": str,
+        "citation-key": str,
+        "type": str,
+        "title": str,
+        "title-short": str,
+        "author": list[Name],
+        "issued": Date,
+        "container-title": str,
+        "collection-title": str,
+        "event-title": str,
+        "publisher": str,
+        "page": str,
+        "volume": str,
+        "issue": str,
+        "DOI": str,
+        "URL": str,
+        "note": str,
+        "keyword": str,
+        "custom": Custom,
+    },
+    total=False,
+)
+
+# CSL item types refkit produces, one per venue kind.
+TYPES = ("paper-conference", "article-journal", "article", "post-weblog", "software")
+
+
+def year(item: Item) -> int:
+    """The item's year, 0 when unknown."""
+    parts = item.get("issued", {}).get("date-parts") or [[0]]
+    return int(parts[0][0] or 0)
