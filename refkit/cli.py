@@ -1,0 +1,239 @@
+"""The command line: wires read -> normalize -> enrich -> write | sync. The only module that
+prints or exits. Heavy modules are imported inside commands to keep `refkit --help` fast."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from .lock import Lock
+    from .model import Item
+
+log = logging.getLogger("refkit")
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"refkit: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    root = logging.getLogger("refkit")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    root.propagate = False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="refkit")
+@click.option("-v", "--verbose", is_flag=True, help="Log every step (never secrets).")
+def cli(verbose: bool) -> None:
+    """refkit: a paper list (meta/**/*.prototxt) as BibTeX, biblatex, CSL-JSON and RIS,
+    enriched from Crossref and arXiv, and synced into a Zotero group."""
+    _setup_logging(verbose)
+
+
+FORMAT_NAMES = ["bib", "bibtex", "biblatex", "csl-json", "ris"]
+meta_option = click.option(
+    "--meta",
+    "meta_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("meta"),
+    show_default=True,
+    help="The list's records directory.",
+)
+
+
+@cli.command()
+@meta_option
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_NAMES, case_sensitive=False),
+    help="Output format (default: from the -o suffix, else bib).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to FILE (atomically) instead of stdout.",
+)
+@click.option("--venue", multiple=True, help="Only this venue (case-insensitive; repeatable).")
+@click.option("--year", multiple=True, type=int, help="Only this year (repeatable).")
+@click.option("--keyword", multiple=True, help="Only records with this keyword (repeatable).")
+@click.option("--key", multiple=True, help="Only this citation key (repeatable).")
+@click.option(
+    "--all",
+    "all_",
+    is_flag=True,
+    help="Regenerate exports/ (every format, plus one .bib per venue).",
+)
+@click.option("--check", is_flag=True, help="With --all: write nothing; exit 1 naming stale files.")
+@click.option(
+    "--exports",
+    "exports_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The exports folder (default: exports/ beside meta/).",
+)
+@click.option(
+    "--keep-going", is_flag=True, help="Export the valid records when some are bad, then exit 1."
+)
+def export(
+    meta_dir: Path,
+    fmt: str | None,
+    output: Path | None,
+    venue: tuple[str, ...],
+    year: tuple[int, ...],
+    keyword: tuple[str, ...],
+    key: tuple[str, ...],
+    all_: bool,
+    check: bool,
+    exports_dir: Path | None,
+    keep_going: bool,
+) -> None:
+    """Export the list (or a selection) as BibTeX, biblatex, CSL-JSON or RIS."""
+    from . import exports, writers
+    from . import lock as lockfile
+    from .files import write_atomic
+
+    if check and not all_:
+        raise click.UsageError("--check goes with --all")
+    if all_ and (output or fmt or venue or year or keyword or key):
+        raise click.UsageError(
+            "--all writes every format for the whole list; drop -o/--format and the filters"
+        )
+    items, new_lock, problems = _load(meta_dir, keep_going)
+    lock_path = lockfile.path_for(meta_dir)
+    if all_:
+        root = exports_dir or meta_dir.resolve().parent / "exports"
+        files = exports.render(items)
+        if check:
+            stale = exports.stale(root, files)
+            if lockfile.load(lock_path) != new_lock:
+                stale.append(lock_path.name)
+            if stale:
+                raise _stale_error(root, stale)
+            click.echo(
+                f"refkit: exports/ is up to date ({len(files)} files, {len(items)} records)",
+                err=True,
+            )
+            return
+        lockfile.save(new_lock, lock_path)
+        changed = exports.write(root, files)
+        click.echo(
+            f"refkit: wrote {len(changed)} of {len(files)} files in {root} ({len(items)} records)",
+            err=True,
+        )
+    else:
+        lockfile.save(new_lock, lock_path)
+        chosen = _select(items, venue, year, keyword, key)
+        if fmt:
+            writer = writers.get("bibtex" if fmt == "bib" else fmt)
+        elif output:
+            writer = writers.for_suffix(output.suffix)
+        else:
+            writer = writers.get("bibtex")
+        text = writer.write(chosen)
+        if output:
+            write_atomic(output, text)
+            click.echo(f"refkit: wrote {len(chosen)} records to {output}", err=True)
+        else:
+            click.echo(text, nl=False)
+    if problems:
+        raise _Exit(1, f"{len(problems)} bad record(s) skipped; fix them and rerun")
+
+
+def _load(meta_dir: Path, keep_going: bool) -> tuple[list[Item], Lock, list[str]]:
+    """read -> normalize, with the list's lock; bad records are errors unless keep_going."""
+    from . import lock as lockfile
+    from .normalize import normalize
+    from .prototxt import read
+
+    records, problems = read(meta_dir, keep_going=keep_going)
+    for problem in problems:
+        click.echo(f"refkit: error: {problem}", err=True)
+    if not records:
+        raise _Exit(1, "no valid records; nothing written")
+    items, new_lock = normalize(records, lockfile.load(lockfile.path_for(meta_dir)))
+    return items, new_lock, problems
+
+
+def _select(
+    items: list[Item],
+    venue: tuple[str, ...],
+    year: tuple[int, ...],
+    keyword: tuple[str, ...],
+    key: tuple[str, ...],
+) -> list[Item]:
+    """Filters combine with AND; repeated values of one filter with OR."""
+    from .model import year as year_of
+
+    venues = {v.casefold() for v in venue}
+    keywords = {k.casefold() for k in keyword}
+    out = []
+    for it in items:
+        c = it["custom"]
+        if venues and not venues & {c["venue"].casefold(), c["venue_key"].casefold()}:
+            continue
+        if year and year_of(it) not in year:
+            continue
+        if keywords and not keywords & {k.casefold() for k in c["keywords"]}:
+            continue
+        if key and it["id"] not in key:
+            continue
+        out.append(it)
+    return out
+
+
+class _Exit(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _stale_error(root: Path, stale: list[str]) -> _Exit:
+    lines = "\n".join(f"  {name}" for name in stale)
+    return _Exit(1, f"{root} is stale; run `refkit export --all` and commit:\n{lines}")
+
+
+def main() -> None:
+    """Entry point: runs the CLI and turns refkit's errors into one-line messages and exit codes."""
+    from .errors import RecordErrors, RefkitError
+
+    try:
+        cli.main(standalone_mode=False)
+    except RecordErrors as exc:
+        for problem in exc.problems:
+            click.echo(f"refkit: error: {problem}", err=True)
+        click.echo(
+            f"refkit: {len(exc.problems)} bad record(s); nothing written (--keep-going exports the rest)",
+            err=True,
+        )
+        sys.exit(exc.exit_code)
+    except RefkitError as exc:
+        click.echo(f"refkit: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except _Exit as exc:
+        click.echo(f"refkit: {exc}", err=True)
+        sys.exit(exc.code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("refkit: aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("refkit: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,132 @@
+"""Records to items: names, the venue table, arXiv ids from URLs, citation keys. Pure: no protobuf."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from . import keys, names, venues
+from . import lock as lockfile
+from .lock import Lock
+from .model import Custom, Item, Name
+from .prototxt import Record
+
+log = logging.getLogger("refkit.normalize")
+
+# New-style (2210.17323, 0704.0001) and old-style (hep-th/9901001, math.GT/0309136) arXiv ids.
+ARXIV_URL = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html)/((?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?(?:\.pdf)?/?$",
+    re.IGNORECASE,
+)
+
+
+def arxiv_id(url: str) -> str:
+    """The versionless arXiv id in an arXiv URL (abs, pdf, html, vN, .pdf), or ""."""
+    match = ARXIV_URL.search(url.strip())
+    return match.group(1) if match else ""
+
+
+def normalize(records: list[Record], lock: Lock) -> tuple[list[Item], Lock]:
+    """Items sorted by key, and the lock with every record's key pinned (a new dict)."""
+    items = [_item(rec) for rec in records]
+    _warn_unknown_venues(records)
+    wanted = {it["custom"]["record_id"]: it["id"] for it in items}
+    pinned = {rid: str(entry["key"]) for rid, entry in lock.items() if "key" in entry}
+    final = keys.assign(wanted, pinned)
+    new_lock: Lock = {rid: dict(entry) for rid, entry in lock.items() if rid in final}
+    for it in items:
+        rid = it["custom"]["record_id"]
+        it["id"] = it["citation-key"] = final[rid]
+        new_lock.setdefault(rid, {})["key"] = final[rid]
+    return sorted(items, key=lambda it: it["id"]), new_lock
+
+
+def load_items(meta_dir: Path) -> list[Item]:
+    """Read and normalize a list with its lock, writing nothing (for tests, benches and tools)."""
+    from .prototxt import read
+
+    records, _ = read(meta_dir)
+    return normalize(records, lockfile.load(lockfile.path_for(meta_dir)))[0]
+
+
+def _item(rec: Record) -> Item:
+    venue, status = venues.lookup(rec.where)
+    venue = venue or venues.unknown(" ".join(rec.where.split()))
+    aid = arxiv_id(rec.url)
+    authors = [names.parse(a) for raw in rec.authors for a in names.split_authors(raw)]
+    institutions = [" ".join(i.split()) for i in rec.institutions if i.strip()]
+    kind = venue.type if venue.key != "arXiv" or aid else "article"
+    if kind == "software" and not authors and institutions:
+        authors = [names.organisation(institutions[0])]
+    title = " ".join(rec.title.split())
+    item = Item(
+        id="",
+        type=kind,
+        title=title,
+        issued={"date-parts": [[rec.year]]},
+    )
+    item["citation-key"] = ""
+    if rec.abbr.strip():
+        item["title-short"] = rec.abbr.strip()
+    if authors:
+        item["author"] = authors
+    url = f"https://arxiv.org/abs/{aid}" if aid else rec.url.strip()
+    if url:
+        item["URL"] = url
+    _place(item, venue, rec, aid, institutions)
+    if rec.keywords:
+        item["keyword"] = ", ".join(rec.keywords)
+    item["custom"] = Custom(
+        record_id=rec.id,
+        record_path=rec.rel,
+        venue=rec.where,
+        venue_key=venue.key,
+        venue_note=status,
+        code_url=rec.code_url.strip(),
+        code_type=rec.code_type.strip(),
+        keywords=list(rec.keywords),
+        institutions=institutions,
+        note_url=rec.note_url.strip(),
+    )
+    if aid:
+        item["custom"]["arxiv_id"] = aid
+    first: Name | None = authors[0] if authors else None
+    fallback = institutions[0] if institutions else rec.abbr
+    item["id"] = keys.base(first, fallback, rec.year, title)
+    return item
+
+
+def _place(item: Item, venue: venues.Venue, rec: Record, aid: str, institutions: list[str]) -> None:
+    """Where the paper appeared: container, event, publisher, number, DOI, by item type."""
+    if venue.container:
+        item["container-title"] = venue.container.format(year=rec.year)
+    if venue.event:
+        item["event-title"] = f"{venue.event} {rec.year}"
+    if item["type"] == "article" and aid:
+        item["publisher"] = "arXiv"
+        item["number"] = f"arXiv:{aid}"
+        item["DOI"] = f"10.48550/arXiv.{aid}"
+    elif item["type"] == "post-weblog":
+        host = urlparse(rec.url).hostname or ""
+        site = host.removeprefix("www.").split(".")[0]
+        if site:
+            item["container-title"] = f"{site[:1].upper()}{site[1:]} Blog"
+    elif item["type"] == "software":
+        owner = urlparse(rec.url).path.strip("/").split("/")[0]
+        if institutions or owner:
+            item["publisher"] = institutions[0] if institutions else owner
+
+
+def _warn_unknown_venues(records: list[Record]) -> None:
+    seen: set[str] = set()
+    for rec in records:
+        label = " ".join(rec.where.split())
+        if venues.lookup(label)[0] is None and label.casefold() not in seen:
+            seen.add(label.casefold())
+            log.warning(
+                "%s: venue %r is not in refkit's venue table; exported as a conference of that name (add it to refkit/venues.py)",
+                rec.at("pub.where"),
+                label,
+            )
