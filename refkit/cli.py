@@ -102,6 +102,7 @@ def export(
     """Export the list (or a selection) as BibTeX, biblatex, CSL-JSON or RIS."""
     from . import exports, writers
     from . import lock as lockfile
+    from .errors import InputError
     from .files import write_atomic
 
     if check and not all_:
@@ -138,7 +139,10 @@ def export(
         if fmt:
             writer = writers.get("bibtex" if fmt == "bib" else fmt)
         elif output:
-            writer = writers.for_suffix(output.suffix)
+            try:
+                writer = writers.for_suffix(output.suffix)
+            except InputError as exc:
+                raise InputError(f"{output}: {exc} (--format NAME)") from exc
         else:
             writer = writers.get("bibtex")
         text = writer.write(chosen)

@@ -37,8 +37,8 @@ def stale(root: Path, files: dict[str, str]) -> list[str]:
     for rel, text in sorted(files.items()):
         path = root / rel
         try:
-            same = path.read_text(encoding="utf-8") == text
-        except (FileNotFoundError, UnicodeDecodeError):
+            same = path.read_bytes() == text.encode("utf-8")  # bytes: RIS lines end in CRLF
+        except FileNotFoundError:
             same = False
         if not same:
             out.append(rel)

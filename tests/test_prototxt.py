@@ -1,0 +1,132 @@
+"""The reader: the real list, newer-format tolerance, and errors with path:line:col."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from refkit.errors import InputError, RecordErrors
+from refkit.prototxt import read, read_file
+
+META = Path(__file__).resolve().parent.parent / "meta"
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / "meta" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reads_the_whole_list() -> None:
+    records, problems = read(META)
+    assert problems == []
+    assert len(records) == 125
+    gptq = next(r for r in records if r.id == "2023/gptq")
+    assert gptq.title.startswith("GPTQ: Accurate Post-Training Quantization")
+    assert gptq.authors[:2] == ("Elias Frantar", "Saleh Ashkboos") or gptq.authors[0] == "Elias Frantar"
+    assert gptq.where == "ICLR" and gptq.year == 2023
+    assert gptq.keywords == ("quantization",)
+    assert gptq.code_url == "https://github.com/IST-DASLab/gptq"
+
+
+def test_ids_are_paths_so_a_stem_used_twice_stays_two_records() -> None:
+    records, _ = read(META)
+    ids = [r.id for r in records]
+    assert "2023/Sparse-IFT" in ids and "2024/Sparse-IFT" in ids
+    assert len(set(ids)) == len(ids)
+
+
+NEWER = """\
+paper {
+  title: "Hello GPTQ"
+  doi: "10.1/x"
+  authors: "Ada Lovelace"
+  extra { nested: 1 deeper { a: "b" } }
+}
+pub { where: "ICLR" year: 2024 venue_rank: 3 }
+keyword {
+  words: quantization
+  words: new_topic
+  words: [sparse_pruning, another_new, survey]
+}
+future { x: [1, 2] }
+"""
+
+
+def test_unknown_fields_messages_and_keywords_are_skipped_with_one_warning_each(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path, "2024/x.prototxt", NEWER + "future { y: 1 }\n")
+    with caplog.at_level(logging.WARNING, logger="refkit"):
+        rec = read_file(path, tmp_path / "meta")
+    assert rec.title == "Hello GPTQ" and rec.year == 2024 and rec.where == "ICLR"
+    assert rec.keywords == ("quantization", "sparse_pruning", "survey")
+    messages = [r.getMessage() for r in caplog.records]
+    for name in ("'paper.doi'", "'paper.extra'", "'pub.venue_rank'", "'new_topic'", "'another_new'", "'future'"):
+        assert sum(name in m for m in messages) == 1, (name, messages)
+    assert all(str(path) in m for m in messages)
+    assert len(messages) == 6  # 'future' twice in one file: warned once
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param('paper {\n  title: "Unclosed\n}\n', ":2:10: not valid protobuf text format", id="open-string"),
+        pytest.param('paper { title: "t"\npub { year: 2001 }\n', "not valid protobuf text format", id="unbalanced"),
+        pytest.param('paper { title: "t" }\npub { year: "x" }\n', ":2:13: not valid protobuf text format", id="wrong-type"),
+        pytest.param('paper { title: "t" }\npub { year: 0 }\n', ':2: pub.year is 0; set the publication year', id="year-0"),
+        pytest.param('paper { title: "t" }\n', ":1: pub.year is missing", id="year-absent"),
+        pytest.param('paper { abbr: "t" }\npub { year: 2001 }\n', ":1: paper.title is missing or empty", id="no-title"),
+        pytest.param('paper { title: "  " }\npub { year: 2001 }\n', ":1: paper.title is missing or empty", id="blank-title"),
+        pytest.param(b'paper { title: "caf\xe9" }\npub { year: 2020 }\n', ":1: not UTF-8 (byte 0xe9)", id="latin-1"),
+    ],
+)
+def test_bad_files_name_path_line_and_what_to_do(tmp_path: Path, text: str | bytes, expected: str) -> None:
+    path = write(tmp_path, "2020/bad.prototxt", text)
+    with pytest.raises(InputError) as err:
+        read_file(path, tmp_path / "meta")
+    assert str(err.value).startswith(str(path))
+    assert expected in str(err.value)
+
+
+def test_all_bad_files_reported_in_one_run(tmp_path: Path) -> None:
+    write(tmp_path, "2020/a.prototxt", 'paper { title: "ok" }\npub { year: 2020 }\n')
+    write(tmp_path, "2020/b.prototxt", "paper { title: }\n")
+    write(tmp_path, "2021/c.prototxt", 'paper { title: "t" }\n')
+    with pytest.raises(RecordErrors) as err:
+        read(tmp_path / "meta")
+    assert len(err.value.problems) == 2
+    records, problems = read(tmp_path / "meta", keep_going=True)
+    assert [r.id for r in records] == ["2020/a"] and len(problems) == 2
+
+
+def test_missing_and_empty_list(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such directory"):
+        read(tmp_path / "nope")
+    (tmp_path / "meta").mkdir()
+    with pytest.raises(InputError, match="no \\*.prototxt records"):
+        read(tmp_path / "meta")
+
+
+def test_committed_generated_code_matches_the_proto(tmp_path: Path) -> None:
+    """paper_pb2.py is what protoc makes of paper.proto today (regenerate: see README)."""
+    pytest.importorskip("grpc_tools")
+    pkg = Path(__file__).resolve().parent.parent / "refkit"
+    subprocess.run(
+        [sys.executable, "-m", "grpc_tools.protoc", f"-I{pkg}", f"--python_out={tmp_path}", str(pkg / "paper.proto")],
+        check=True,
+    )
+    fresh = (tmp_path / "paper_pb2.py").read_text()
+    committed = (pkg / "paper_pb2.py").read_text()
+    strip = lambda s: [ln for ln in s.splitlines() if not ln.startswith("# Protobuf Python Version")]  # noqa: E731
+    assert strip(fresh)[:30] and [ln for ln in strip(fresh) if "AddSerializedFile" in ln] == [
+        ln for ln in strip(committed) if "AddSerializedFile" in ln
+    ]
