@@ -73,6 +73,7 @@ Item = TypedDict(
         "page": str,
         "volume": str,
         "issue": str,
+        "number": str,
         "DOI": str,
         "URL": str,
         "note": str,
