@@ -16,8 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REFKIT_CROSSREF_URL": "http://127.0.0.1:9", "REFKIT_ARXIV_URL": "http://127.0.0.1:9/api/query"}
-    return subprocess.run([sys.executable, "-m", "refkit", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "REFKIT_CROSSREF_URL": "http://127.0.0.1:9",
+        "REFKIT_ARXIV_URL": "http://127.0.0.1:9/api/query",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "refkit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -38,7 +49,9 @@ def test_selection_filters_combine(listdir: Path) -> None:
     assert out.returncode == 0, out.stderr
     iclr = keys_of(out.stdout)
     assert len(iclr) == 18 and "frantar2023gptq" in iclr  # 17 ICLR + 1 "ICLR oral"
-    out = run("export", "--venue", "ICLR", "--year", "2023", "--keyword", "quantization", cwd=listdir)
+    out = run(
+        "export", "--venue", "ICLR", "--year", "2023", "--keyword", "quantization", cwd=listdir
+    )
     assert keys_of(out.stdout) and all("2023" in k for k in keys_of(out.stdout))
     assert set(keys_of(out.stdout)) < set(iclr)
     out = run("export", "--key", "frantar2023gptq", "--key", "lecun1989optimal", cwd=listdir)
@@ -46,7 +59,11 @@ def test_selection_filters_combine(listdir: Path) -> None:
 
 
 def test_output_format_from_suffix_and_atomic_file(listdir: Path) -> None:
-    for name, check in (("refs.bib", lambda t: t.startswith("@")), ("refs.json", lambda t: len(json.loads(t)) == 125), ("refs.ris", lambda t: t.startswith("TY  -"))):
+    for name, check in (
+        ("refs.bib", lambda t: t.startswith("@")),
+        ("refs.json", lambda t: len(json.loads(t)) == 125),
+        ("refs.ris", lambda t: t.startswith("TY  -")),
+    ):
         out = run("export", "-o", name, cwd=listdir)
         assert out.returncode == 0, out.stderr
         assert check((listdir / name).read_text(encoding="utf-8")), name
@@ -55,8 +72,19 @@ def test_output_format_from_suffix_and_atomic_file(listdir: Path) -> None:
 
 def test_export_all_then_check(listdir: Path) -> None:
     assert run("export", "--all", cwd=listdir).returncode == 0
-    files = sorted(p.relative_to(listdir / "exports").as_posix() for p in (listdir / "exports").rglob("*") if p.is_file())
-    assert {"papers.bib", "papers-biblatex.bib", "papers.json", "papers.ris", "by-venue/iclr.bib", "by-venue/no-venue.bib"} <= set(files)
+    files = sorted(
+        p.relative_to(listdir / "exports").as_posix()
+        for p in (listdir / "exports").rglob("*")
+        if p.is_file()
+    )
+    assert {
+        "papers.bib",
+        "papers-biblatex.bib",
+        "papers.json",
+        "papers.ris",
+        "by-venue/iclr.bib",
+        "by-venue/no-venue.bib",
+    } <= set(files)
     ok = run("export", "--all", "--check", cwd=listdir)
     assert ok.returncode == 0, ok.stderr
     before = {f: (listdir / "exports" / f).read_bytes() for f in files}
@@ -68,7 +96,13 @@ def test_export_all_then_check(listdir: Path) -> None:
     (listdir / "exports/by-venue/left-over.bib").write_text("")
     stale = run("export", "--all", "--check", cwd=listdir)
     assert stale.returncode == 1
-    for name in ("papers.bib", "papers.json", "by-venue/iclr.bib", "by-venue/icml.bib", "by-venue/left-over.bib"):
+    for name in (
+        "papers.bib",
+        "papers.json",
+        "by-venue/iclr.bib",
+        "by-venue/icml.bib",
+        "by-venue/left-over.bib",
+    ):
         assert f"  {name}\n" in stale.stderr + "\n", stale.stderr
     assert "Traceback" not in stale.stderr
     assert run("export", "--all", cwd=listdir).returncode == 0
@@ -85,25 +119,81 @@ def bad(listdir: Path, rel: str, content: str | bytes) -> None:
 @pytest.mark.parametrize(
     ("setup", "args", "expected"),
     [
-        pytest.param(lambda d: shutil.rmtree(d / "meta"), ("export",), "meta: no such directory", id="no-meta"),
-        pytest.param(lambda d: [p.unlink() for p in (d / "meta").rglob("*.prototxt")], ("export",), "no *.prototxt records", id="empty-list"),
-        pytest.param(lambda d: bad(d, "2024/t.prototxt", "pub { year: 2024 }\n"), ("export",), "2024/t.prototxt:1: paper.title is missing", id="no-title"),
-        pytest.param(lambda d: bad(d, "2024/t.prototxt", 'paper { title: "x" }\npub { year: 0 }\n'), ("export",), "2024/t.prototxt:2: pub.year is 0", id="year-0"),
-        pytest.param(lambda d: bad(d, "2024/t.prototxt", 'paper { title: "x" }\n'), ("export",), "2024/t.prototxt:1: pub.year is missing", id="year-absent"),
-        pytest.param(lambda d: bad(d, "2024/t.prototxt", b'paper { title: "\xff" }\npub { year: 2024 }\n'), ("export",), "2024/t.prototxt:1: not UTF-8", id="not-utf8"),
-        pytest.param(lambda d: bad(d, "2024/t.prototxt", "paper { title: 'x' \n"), ("export",), "2024/t.prototxt:2:1: not valid protobuf text format", id="syntax"),
-        pytest.param(lambda d: None, ("export", "--format", "docx"), "Invalid value for '-f' / '--format'", id="unknown-format"),
-        pytest.param(lambda d: None, ("export", "-o", "refs.docx"), "refs.docx", id="unknown-suffix"),
-        pytest.param(lambda d: None, ("export", "-o", "/proc/refkit-cannot/refs.bib"), "/proc/refkit-cannot/refs.bib: cannot write", id="unwritable"),
+        pytest.param(
+            lambda d: shutil.rmtree(d / "meta"),
+            ("export",),
+            "meta: no such directory",
+            id="no-meta",
+        ),
+        pytest.param(
+            lambda d: [p.unlink() for p in (d / "meta").rglob("*.prototxt")],
+            ("export",),
+            "no *.prototxt records",
+            id="empty-list",
+        ),
+        pytest.param(
+            lambda d: bad(d, "2024/t.prototxt", "pub { year: 2024 }\n"),
+            ("export",),
+            "2024/t.prototxt:1: paper.title is missing",
+            id="no-title",
+        ),
+        pytest.param(
+            lambda d: bad(d, "2024/t.prototxt", 'paper { title: "x" }\npub { year: 0 }\n'),
+            ("export",),
+            "2024/t.prototxt:2: pub.year is 0",
+            id="year-0",
+        ),
+        pytest.param(
+            lambda d: bad(d, "2024/t.prototxt", 'paper { title: "x" }\n'),
+            ("export",),
+            "2024/t.prototxt:1: pub.year is missing",
+            id="year-absent",
+        ),
+        pytest.param(
+            lambda d: bad(d, "2024/t.prototxt", b'paper { title: "\xff" }\npub { year: 2024 }\n'),
+            ("export",),
+            "2024/t.prototxt:1: not UTF-8",
+            id="not-utf8",
+        ),
+        pytest.param(
+            lambda d: bad(d, "2024/t.prototxt", "paper { title: 'x' \n"),
+            ("export",),
+            "2024/t.prototxt:2:1: not valid protobuf text format",
+            id="syntax",
+        ),
+        pytest.param(
+            lambda d: None,
+            ("export", "--format", "docx"),
+            "Invalid value for '-f' / '--format'",
+            id="unknown-format",
+        ),
+        pytest.param(
+            lambda d: None, ("export", "-o", "refs.docx"), "refs.docx", id="unknown-suffix"
+        ),
+        pytest.param(
+            lambda d: None,
+            ("export", "-o", "/proc/refkit-cannot/refs.bib"),
+            "/proc/refkit-cannot/refs.bib: cannot write",
+            id="unwritable",
+        ),
     ],
 )
-def test_bad_input_is_one_clear_line_and_writes_nothing(listdir: Path, setup, args: tuple[str, ...], expected: str) -> None:  # noqa: ANN001
+def test_bad_input_is_one_clear_line_and_writes_nothing(
+    listdir: Path, setup, args: tuple[str, ...], expected: str
+) -> None:  # noqa: ANN001
     setup(listdir)
-    out = run(*args, "-o", "out.bib", cwd=listdir) if "-o" not in args and "--format" not in args else run(*args, cwd=listdir)
+    out = (
+        run(*args, "-o", "out.bib", cwd=listdir)
+        if "-o" not in args and "--format" not in args
+        else run(*args, cwd=listdir)
+    )
     assert out.returncode != 0
     assert expected in out.stderr, out.stderr
     assert "Traceback" not in out.stderr
-    assert all(line.startswith(("refkit:", "Usage:", "Try ", "Error:", "  ")) or not line for line in out.stderr.splitlines()), out.stderr
+    assert all(
+        line.startswith(("refkit:", "Usage:", "Try ", "Error:", "  ")) or not line
+        for line in out.stderr.splitlines()
+    ), out.stderr
     assert not (listdir / "out.bib").exists()
     assert not [p for p in listdir.iterdir() if p.name.startswith(".out")]
 

@@ -13,7 +13,10 @@ from refkit.errors import InputError
 
 def test_round_trip_sorted_and_unchanged_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "refkit.lock"
-    data = {"2024/b": {"key": "b2024x", "doi": "none"}, "2023/a": {"key": "a2023y", "authors": ["A", "B"]}}
+    data = {
+        "2024/b": {"key": "b2024x", "doi": "none"},
+        "2023/a": {"key": "a2023y", "authors": ["A", "B"]},
+    }
     assert lock.save(data, path) is True
     text = path.read_text()
     assert text.index('[records."2023/a"]') < text.index('[records."2024/b"]')

@@ -20,17 +20,37 @@ META = Path(__file__).resolve().parent.parent / "meta"
         pytest.param("William J. Dally", {"family": "Dally", "given": "William J."}, id="initial"),
         pytest.param("Yann Le Cun", {"family": "Le Cun", "given": "Yann"}, id="capital-particle"),
         pytest.param("Christopher De Sa", {"family": "De Sa", "given": "Christopher"}, id="de-sa"),
-        pytest.param("Betty van Aken", {"family": "Aken", "given": "Betty", "non-dropping-particle": "van"}, id="van"),
-        pytest.param("Jan van der Berg", {"family": "Berg", "given": "Jan", "non-dropping-particle": "van der"}, id="van-der"),
+        pytest.param(
+            "Betty van Aken",
+            {"family": "Aken", "given": "Betty", "non-dropping-particle": "van"},
+            id="van",
+        ),
+        pytest.param(
+            "Jan van der Berg",
+            {"family": "Berg", "given": "Jan", "non-dropping-particle": "van der"},
+            id="van-der",
+        ),
         pytest.param(
             "Marcelo Gennari do Nascimento",
             {"family": "Nascimento", "given": "Marcelo Gennari", "non-dropping-particle": "do"},
             id="do",
         ),
-        pytest.param("Martin Luther King Jr.", {"family": "King", "given": "Martin Luther", "suffix": "Jr."}, id="suffix"),
-        pytest.param("Martin Luther King, Jr.", {"family": "King", "given": "Martin Luther", "suffix": "Jr."}, id="comma-suffix"),
-        pytest.param("Le Cun, Yann", {"family": "Le Cun", "given": "Yann"}, id="family-comma-given"),
-        pytest.param("Vladimír  Boža ", {"family": "Boža", "given": "Vladimír"}, id="accents-spaces"),
+        pytest.param(
+            "Martin Luther King Jr.",
+            {"family": "King", "given": "Martin Luther", "suffix": "Jr."},
+            id="suffix",
+        ),
+        pytest.param(
+            "Martin Luther King, Jr.",
+            {"family": "King", "given": "Martin Luther", "suffix": "Jr."},
+            id="comma-suffix",
+        ),
+        pytest.param(
+            "Le Cun, Yann", {"family": "Le Cun", "given": "Yann"}, id="family-comma-given"
+        ),
+        pytest.param(
+            "Vladimír  Boža ", {"family": "Boža", "given": "Vladimír"}, id="accents-spaces"
+        ),
         pytest.param("Christopher", {"family": "Christopher"}, id="one-word"),
     ],
 )
@@ -41,7 +61,11 @@ def test_names(raw: str, expected: dict) -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        pytest.param("Chao Fang, Aojun Zhou, Zhongfeng Wang", ["Chao Fang", "Aojun Zhou", "Zhongfeng Wang"], id="list"),
+        pytest.param(
+            "Chao Fang, Aojun Zhou, Zhongfeng Wang",
+            ["Chao Fang", "Aojun Zhou", "Zhongfeng Wang"],
+            id="list",
+        ),
         pytest.param("Le Cun, Yann", ["Le Cun, Yann"], id="family-given"),
         pytest.param("Martin Luther King, Jr.", ["Martin Luther King, Jr."], id="suffix"),
         pytest.param("  ", [], id="blank"),
@@ -93,8 +117,24 @@ def test_venue_lookup(label: str, key: str, kind: str, note: str) -> None:
     assert venue is not None and (venue.key, venue.type, status) == (key, kind, note)
 
 
-def rec(rid: str, title: str, authors: tuple[str, ...] = ("Elias Frantar",), year: int = 2023, where: str = "ICLR", **kw: object) -> Record:
-    return Record(path=Path(f"meta/{rid}.prototxt"), rel=f"{rid}.prototxt", id=rid, title=title, authors=authors, year=year, where=where, **kw)  # type: ignore[arg-type]
+def rec(
+    rid: str,
+    title: str,
+    authors: tuple[str, ...] = ("Elias Frantar",),
+    year: int = 2023,
+    where: str = "ICLR",
+    **kw: object,
+) -> Record:
+    return Record(
+        path=Path(f"meta/{rid}.prototxt"),
+        rel=f"{rid}.prototxt",
+        id=rid,
+        title=title,
+        authors=authors,
+        year=year,
+        where=where,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def test_item_contract_for_known_records() -> None:
@@ -107,7 +147,9 @@ def test_item_contract_for_known_records() -> None:
     assert gptq["URL"] == "https://arxiv.org/abs/2210.17323"
     assert gptq["custom"]["arxiv_id"] == "2210.17323" and "DOI" not in gptq
     findings = [it for it in items.values() if it["custom"]["venue"] == "ACL Findings"]
-    assert findings and all(it["container-title"].endswith(f"ACL {it['issued']['date-parts'][0][0]}") for it in findings)
+    assert findings and all(
+        it["container-title"].endswith(f"ACL {it['issued']['date-parts'][0][0]}") for it in findings
+    )
     oral = next(it for it in items.values() if it["custom"]["venue"] == "ICLR oral")
     assert oral["custom"]["venue_key"] == "ICLR" and oral["custom"]["venue_note"] == "oral"
     ft = items["2023/fastertransfomer"]
@@ -132,14 +174,24 @@ def test_keys_are_readable_ascii_and_unique() -> None:
     by_record = {it["custom"]["record_id"]: it["id"] for it in items}
     assert by_record["1989/obd"] == "lecun1989optimal"
     assert by_record["2023/gptq"] == "frantar2023gptq"
-    assert by_record["2022/2EQV34KV"] == "samar2022creating"  # random-id record: key from its content
+    assert (
+        by_record["2022/2EQV34KV"] == "samar2022creating"
+    )  # random-id record: key from its content
 
 
 @pytest.mark.parametrize(
     ("author", "fallback", "title", "expected"),
     [
-        pytest.param({"family": "Boža", "given": "V"}, "", "Fast and Optimal", "boza2024fast", id="accent"),
-        pytest.param({"family": "Aken", "non-dropping-particle": "van"}, "", "The Art of It", "vanaken2024art", id="particle-stopword"),
+        pytest.param(
+            {"family": "Boža", "given": "V"}, "", "Fast and Optimal", "boza2024fast", id="accent"
+        ),
+        pytest.param(
+            {"family": "Aken", "non-dropping-particle": "van"},
+            "",
+            "The Art of It",
+            "vanaken2024art",
+            id="particle-stopword",
+        ),
         pytest.param(None, "NVIDIA", "FasterTransformer", "nvidia2024fastertransformer", id="org"),
         pytest.param(None, "", "On the Q-Sparse Trick", "anon2024qsparse", id="nothing"),
         pytest.param({"literal": "Meta AI"}, "", "LLaMA: Open", "metaai2024llama", id="literal"),
@@ -157,13 +209,22 @@ def test_collisions_get_suffixes_and_existing_keys_never_move() -> None:
     second = [rec("2023/a", "GPTQ: zero"), *first]
     items2, lock2 = normalize(second, lock)
     got = {it["custom"]["record_id"]: it["id"] for it in items2}
-    assert got == {"2023/b": "frantar2023gptq", "2023/c": "frantar2023gptqb", "2023/a": "frantar2023gptqc"}
+    assert got == {
+        "2023/b": "frantar2023gptq",
+        "2023/c": "frantar2023gptqb",
+        "2023/a": "frantar2023gptqc",
+    }
     # removing a record frees nothing already assigned; editing another record's title moves nothing
     third = [rec("2023/a", "GPTQ: zero"), rec("2023/c", "Renamed entirely")]
     items3, _ = normalize(third, lock2)
-    assert {it["custom"]["record_id"]: it["id"] for it in items3} == {"2023/a": "frantar2023gptqc", "2023/c": "frantar2023gptqb"}
+    assert {it["custom"]["record_id"]: it["id"] for it in items3} == {
+        "2023/a": "frantar2023gptqc",
+        "2023/c": "frantar2023gptqb",
+    }
     # without the lock the rule alone is deterministic
-    assert [it["id"] for it in normalize(list(reversed(second)), {})[0]] == [it["id"] for it in normalize(second, {})[0]]
+    assert [it["id"] for it in normalize(list(reversed(second)), {})[0]] == [
+        it["id"] for it in normalize(second, {})[0]
+    ]
 
 
 def test_normalize_does_not_mutate_the_lock() -> None:

@@ -31,7 +31,10 @@ def test_reads_the_whole_list() -> None:
     assert len(records) == 125
     gptq = next(r for r in records if r.id == "2023/gptq")
     assert gptq.title.startswith("GPTQ: Accurate Post-Training Quantization")
-    assert gptq.authors[:2] == ("Elias Frantar", "Saleh Ashkboos") or gptq.authors[0] == "Elias Frantar"
+    assert (
+        gptq.authors[:2] == ("Elias Frantar", "Saleh Ashkboos")
+        or gptq.authors[0] == "Elias Frantar"
+    )
     assert gptq.where == "ICLR" and gptq.year == 2023
     assert gptq.keywords == ("quantization",)
     assert gptq.code_url == "https://github.com/IST-DASLab/gptq"
@@ -70,7 +73,14 @@ def test_unknown_fields_messages_and_keywords_are_skipped_with_one_warning_each(
     assert rec.title == "Hello GPTQ" and rec.year == 2024 and rec.where == "ICLR"
     assert rec.keywords == ("quantization", "sparse_pruning", "survey")
     messages = [r.getMessage() for r in caplog.records]
-    for name in ("'paper.doi'", "'paper.extra'", "'pub.venue_rank'", "'new_topic'", "'another_new'", "'future'"):
+    for name in (
+        "'paper.doi'",
+        "'paper.extra'",
+        "'pub.venue_rank'",
+        "'new_topic'",
+        "'another_new'",
+        "'future'",
+    ):
         assert sum(name in m for m in messages) == 1, (name, messages)
     assert all(str(path) in m for m in messages)
     assert len(messages) == 6  # 'future' twice in one file: warned once
@@ -79,17 +89,47 @@ def test_unknown_fields_messages_and_keywords_are_skipped_with_one_warning_each(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param('paper {\n  title: "Unclosed\n}\n', ":2:10: not valid protobuf text format", id="open-string"),
-        pytest.param('paper { title: "t"\npub { year: 2001 }\n', "not valid protobuf text format", id="unbalanced"),
-        pytest.param('paper { title: "t" }\npub { year: "x" }\n', ":2:13: not valid protobuf text format", id="wrong-type"),
-        pytest.param('paper { title: "t" }\npub { year: 0 }\n', ':2: pub.year is 0; set the publication year', id="year-0"),
+        pytest.param(
+            'paper {\n  title: "Unclosed\n}\n',
+            ":2:10: not valid protobuf text format",
+            id="open-string",
+        ),
+        pytest.param(
+            'paper { title: "t"\npub { year: 2001 }\n',
+            "not valid protobuf text format",
+            id="unbalanced",
+        ),
+        pytest.param(
+            'paper { title: "t" }\npub { year: "x" }\n',
+            ":2:13: not valid protobuf text format",
+            id="wrong-type",
+        ),
+        pytest.param(
+            'paper { title: "t" }\npub { year: 0 }\n',
+            ":2: pub.year is 0; set the publication year",
+            id="year-0",
+        ),
         pytest.param('paper { title: "t" }\n', ":1: pub.year is missing", id="year-absent"),
-        pytest.param('paper { abbr: "t" }\npub { year: 2001 }\n', ":1: paper.title is missing or empty", id="no-title"),
-        pytest.param('paper { title: "  " }\npub { year: 2001 }\n', ":1: paper.title is missing or empty", id="blank-title"),
-        pytest.param(b'paper { title: "caf\xe9" }\npub { year: 2020 }\n', ":1: not UTF-8 (byte 0xe9)", id="latin-1"),
+        pytest.param(
+            'paper { abbr: "t" }\npub { year: 2001 }\n',
+            ":1: paper.title is missing or empty",
+            id="no-title",
+        ),
+        pytest.param(
+            'paper { title: "  " }\npub { year: 2001 }\n',
+            ":1: paper.title is missing or empty",
+            id="blank-title",
+        ),
+        pytest.param(
+            b'paper { title: "caf\xe9" }\npub { year: 2020 }\n',
+            ":1: not UTF-8 (byte 0xe9)",
+            id="latin-1",
+        ),
     ],
 )
-def test_bad_files_name_path_line_and_what_to_do(tmp_path: Path, text: str | bytes, expected: str) -> None:
+def test_bad_files_name_path_line_and_what_to_do(
+    tmp_path: Path, text: str | bytes, expected: str
+) -> None:
     path = write(tmp_path, "2020/bad.prototxt", text)
     with pytest.raises(InputError) as err:
         read_file(path, tmp_path / "meta")
@@ -121,12 +161,21 @@ def test_committed_generated_code_matches_the_proto(tmp_path: Path) -> None:
     pytest.importorskip("grpc_tools")
     pkg = Path(__file__).resolve().parent.parent / "refkit"
     subprocess.run(
-        [sys.executable, "-m", "grpc_tools.protoc", f"-I{pkg}", f"--python_out={tmp_path}", str(pkg / "paper.proto")],
+        [
+            sys.executable,
+            "-m",
+            "grpc_tools.protoc",
+            f"-I{pkg}",
+            f"--python_out={tmp_path}",
+            str(pkg / "paper.proto"),
+        ],
         check=True,
     )
     fresh = (tmp_path / "paper_pb2.py").read_text()
     committed = (pkg / "paper_pb2.py").read_text()
-    strip = lambda s: [ln for ln in s.splitlines() if not ln.startswith("# Protobuf Python Version")]  # noqa: E731
+    strip = lambda s: [
+        ln for ln in s.splitlines() if not ln.startswith("# Protobuf Python Version")
+    ]  # noqa: E731
     assert strip(fresh)[:30] and [ln for ln in strip(fresh) if "AddSerializedFile" in ln] == [
         ln for ln in strip(committed) if "AddSerializedFile" in ln
     ]
