@@ -197,6 +197,92 @@ def _select(
     return out
 
 
+@cli.group()
+def sync() -> None:
+    """Push the list into a reference manager."""
+
+
+@sync.command("zotero")
+@meta_option
+@click.option("--group", "group_id", type=int, help="The Zotero group library's ID.")
+@click.option(
+    "--user", "user_id", type=int, help="A Zotero user library's ID (instead of --group)."
+)
+@click.option(
+    "--root",
+    default="refkit",
+    show_default=True,
+    help="Name of the root collection (one sub-collection per venue).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the plan (create, update, move, delete, conflicts); write nothing.",
+)
+@click.option("--prune", is_flag=True, help="Delete refkit's items whose record was removed.")
+@click.option("--force", is_flag=True, help="Overwrite fields that group members changed.")
+@click.option(
+    "--state-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where refkit remembers what it wrote (default: the user cache dir; a cache, never the key).",
+)
+def sync_zotero(
+    meta_dir: Path,
+    group_id: int | None,
+    user_id: int | None,
+    root: str,
+    dry_run: bool,
+    prune: bool,
+    force: bool,
+    state_dir: Path | None,
+) -> None:
+    """Sync the list into a Zotero library: one collection per venue, idempotent, and never
+    touching what refkit did not create. The API key comes from ZOTERO_API_KEY."""
+    import os
+
+    from platformdirs import user_cache_dir
+
+    from .errors import InputError
+    from .zotero import DEFAULT_URL, SyncOptions, describe
+    from .zotero import sync as run_sync
+
+    if (group_id is None) == (user_id is None):
+        raise InputError("give exactly one of --group ID or --user ID")
+    api_key = os.environ.get("ZOTERO_API_KEY", "").strip()
+    if not api_key:
+        raise InputError(
+            "set ZOTERO_API_KEY to a Zotero API key with write access (https://www.zotero.org/settings/keys)"
+        )
+    items, _, _ = _load(meta_dir, keep_going=False)
+    options = SyncOptions(
+        library_type="group" if group_id is not None else "user",
+        library_id=group_id if group_id is not None else user_id,  # type: ignore[arg-type]
+        api_key=api_key,
+        base_url=os.environ.get("REFKIT_ZOTERO_URL") or DEFAULT_URL,
+        root=root,
+        dry_run=dry_run,
+        prune=prune,
+        force=force,
+        progress=sys.stderr.isatty(),
+        state_dir=state_dir
+        or Path(os.environ.get("REFKIT_STATE_DIR") or user_cache_dir("refkit")) / "zotero",
+    )
+    result = run_sync(items, options)
+    if dry_run:
+        for line in describe(result.plan):
+            click.echo(line)
+    for line in result.conflicts:
+        click.echo(f"refkit: conflict: {line}", err=True)
+    for line in result.notes:
+        click.echo(f"refkit: note: {line}", err=True)
+    click.echo(
+        f"refkit: zotero: {result.created} created, {result.updated} updated, {result.moved} moved, "
+        f"{result.unchanged} unchanged, {len(result.conflicts)} conflicts, {result.deleted} deleted "
+        f"({result.requests} requests, {result.writes} writes){' [dry run]' if dry_run else ''}",
+        err=True,
+    )
+
+
 class _Exit(Exception):
     def __init__(self, code: int, message: str) -> None:
         super().__init__(message)

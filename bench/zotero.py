@@ -1,0 +1,73 @@
+"""Benchmark `refkit sync zotero` against the local Zotero API server: requests and wall time.
+
+Run: python bench/zotero.py [--synthetic N]   (prints a table for the README)
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from refkit.normalize import load_items  # noqa: E402
+from refkit.zotero import SyncOptions, sync  # noqa: E402
+from refkit.zotero import mapping as m  # noqa: E402
+from tests.servers.zotero import ZoteroServer  # noqa: E402
+
+KEY, GID = "b" * 24, 1
+
+
+def synthetic(items: list, n: int) -> list:
+    out = []
+    for i in range(n):
+        item = copy.deepcopy(items[i % len(items)])
+        item["custom"]["record_id"] = f"synthetic/{i:05d}"
+        item["title"] = f"{item['title']} #{i}"
+        out.append(item)
+    return out
+
+
+def run(label: str, items: list, rows: list) -> None:
+    with ZoteroServer() as zs, tempfile.TemporaryDirectory() as state:
+        zs.add_group(GID)
+        zs.add_key(KEY, user_id=1, libraries={f"groups/{GID}": "write"})
+        opts = SyncOptions("group", GID, KEY, zs.url, state_dir=Path(state))
+        objects = len(items) + sum(1 for i in items if m.code_attachment(i))
+        for phase in ("first sync", "unchanged re-sync", "unchanged re-sync"):
+            start, t0 = len(zs.requests), time.perf_counter()
+            result = sync(items, opts)
+            wall = time.perf_counter() - t0
+            log = zs.requests[start:]
+            item_w = sum(1 for r in log if r.method != "GET" and r.path.endswith("/items"))
+            coll_w = sum(1 for r in log if r.method != "GET" and r.path.endswith("/collections"))
+            reads = sum(1 for r in log if r.method == "GET")
+            expect = math.ceil(objects / 50) if phase == "first sync" else 0
+            rows.append((label, phase, len(items), objects, len(log), reads, item_w, expect,
+                         coll_w, f"{wall:.2f}", result.created, result.unchanged))  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--synthetic", type=int, default=10_000)
+    args = parser.parse_args()
+    items = load_items(ROOT / "meta")
+    rows: list = []
+    run("meta/ (real)", items, rows)
+    run("synthetic", synthetic(items, args.synthetic), rows)
+    head = ("list", "phase", "records", "objects", "requests", "reads", "item writes",
+            "ceil(objects/50)", "collection writes", "wall s", "created", "unchanged")  # fmt: skip
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    for row in [head, tuple("-" * w for w in widths), *rows]:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    print("\nobjects = records + their 'Code' link attachments (created in the same batches).")
+
+
+if __name__ == "__main__":
+    main()
