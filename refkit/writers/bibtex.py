@@ -1,0 +1,199 @@
+"""BibTeX and biblatex output: one writer, two dialects.
+
+Entry types (item type -> bibtex / biblatex):
+  paper-conference  @inproceedings (booktitle; biblatex also eventtitle)
+  article-journal   @article (journal / journaltitle)
+  article + arXiv   @misc with eprint, archivePrefix, primaryClass (arXiv's own export) /
+                    @online with eprinttype = {arxiv}, eprint, eprintclass
+  article, no arXiv @misc with url (a record with no venue)
+  post-weblog       @misc with howpublished = blog name / @online with organization
+  software          @misc with howpublished = {GitHub repository} / @software
+An authorless paper is @misc in the bibtex dialect (howpublished = its venue): plainnat and
+IEEEtran warn "empty author" for @inproceedings and @article, whatever else the entry has.
+The `bibtex` dialect is pure ASCII (accents as `{\\"u}`); `biblatex` is UTF-8. Both escape the
+LaTeX specials (see latex.py). URLs and DOIs are verbatim (url.sty/hyperref read % and #);
+only a brace in a URL is written %7B/%7D, since BibTeX counts braces.
+Extra fields that styles ignore travel with each entry: `keywords`, `code` (the code
+repository URL), `shorttitle`; `custom.venue_note` ("oral") becomes `note = {Oral presentation}`.
+Entries without any author get `key` (bibtex) / `label` (biblatex): styles label them by it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import InputError
+from ..model import Item, Name, year
+from . import latex
+
+NOTES = {"oral": "Oral presentation", "spotlight": "Spotlight presentation", "poster": "Poster"}
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+BAD_KEY = re.compile(r"[\s,{}()\"#%'=~\\]")
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_RANGE = re.compile(r"\s*[-\u2010-\u2015]+\s*")  # a page range's dash, however written
+_PLAIN_WORDS = re.compile(r"^[\w .+-]*$")
+
+# Fields in output order; a field is written only when it has a value.
+ORDER = (
+    "author", "title", "shorttitle", "booktitle", "eventtitle", "journal", "journaltitle",
+    "howpublished", "organization", "publisher", "volume", "number", "pages", "year", "month",
+    "date", "doi", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass", "url",
+    "note", "key", "label", "keywords", "code",
+)  # fmt: skip
+# Field names as written (BibTeX is case-insensitive; these are the customary spellings).
+SPELLING = {"archiveprefix": "archivePrefix", "primaryclass": "primaryClass"}
+VERBATIM = {"doi", "url", "code", "eprint", "year", "date", "month"}
+
+
+def entry_type(item: Item, dialect: str) -> str:
+    """The entry type for `item` in `dialect` ("bibtex" or "biblatex")."""
+    kind = item.get("type", "")
+    arxiv = item.get("custom", {}).get("arxiv_id", "")
+    biblatex = dialect == "biblatex"
+    if kind in ("paper-conference", "article-journal") and (item.get("author") or biblatex):
+        return "inproceedings" if kind == "paper-conference" else "article"
+    if kind == "post-weblog" or (kind == "article" and arxiv):
+        return "online" if biblatex else "misc"
+    if kind == "software":
+        return "software" if biblatex else "misc"
+    return "misc"
+
+
+def key(item: Item) -> str:
+    """The citation key: `citation-key`, else `id`; refuses keys BibTeX cannot read."""
+    k = item.get("citation-key") or item.get("id", "")
+    if not k or BAD_KEY.search(k):
+        where = item.get("custom", {}).get("record_path", "?")
+        raise InputError(
+            f"{where}: citation key {k!r} is empty or has characters BibTeX cannot read ( ,{{}}()\"#%'=~\\); fix the key rules or the record"
+        )
+    return k
+
+
+def name(n: Name, ascii_only: bool) -> str:
+    """One name as BibTeX reads it: `von Last, Jr, First`; organisations in braces."""
+    if "literal" in n:
+        return "{" + latex.escape(n["literal"], ascii_only) + "}"
+
+    def part(text: str) -> str:
+        text = latex.escape(text, ascii_only)
+        return "{" + text + "}" if "," in text or _AND.search(text) else text
+
+    family = " ".join(x for x in (n.get("non-dropping-particle", ""), n.get("family", "")) if x)
+    given, suffix = n.get("given", ""), n.get("suffix", "")
+    if not latex.clean(family):
+        family, given = given, ""
+    if not latex.clean(family):
+        return "{Anonymous}"
+    parts = [part(family)]
+    if latex.clean(suffix):
+        parts.append(part(suffix))
+    if latex.clean(given) or len(parts) > 1:
+        parts.append(part(given))
+    return ", ".join(parts)
+
+
+def fields(item: Item, dialect: str) -> dict[str, str]:
+    """The entry's fields (LaTeX text, unordered) for `dialect`."""
+    ascii_only = dialect == "bibtex"
+    biblatex = not ascii_only
+    custom = item.get("custom", {})
+    kind = entry_type(item, dialect)
+
+    def text(value: str) -> str:
+        return latex.escape(value, ascii_only)
+
+    f: dict[str, str] = {}
+    if item.get("author"):
+        f["author"] = " and ".join(name(n, ascii_only) for n in item["author"])
+    else:
+        # BibTeX styles sort and label by `key`; biblatex's fallback label is `label`
+        f["label" if biblatex else "key"] = text(item.get("title-short") or item.get("title", ""))
+    f["title"] = latex.title(item.get("title", ""), item.get("title-short", ""), ascii_only)
+    if item.get("title-short"):
+        f["shorttitle"] = latex.title(item["title-short"], item["title-short"], ascii_only)
+    container = text(item.get("container-title", ""))
+    if kind == "inproceedings":
+        f["booktitle"] = container
+        if biblatex:
+            f["eventtitle"] = text(item.get("event-title", ""))
+    elif kind == "article":
+        f["journaltitle" if biblatex else "journal"] = container
+    elif item.get("type") == "post-weblog" and biblatex:
+        f["organization"] = container
+    elif item.get("type") == "software" and not biblatex:
+        f["howpublished"] = "GitHub repository" if "github.com/" in item.get("URL", "") else ""
+    elif not biblatex:
+        f["howpublished"] = container  # the blog, or the venue of an authorless paper
+    if item.get("type") in ("paper-conference", "article-journal", "software"):
+        f["publisher"] = text(item.get("publisher", ""))
+    f["volume"] = text(item.get("volume", ""))
+    f["number"] = text(item.get("issue", ""))
+    f["pages"] = "--".join(text(p) for p in _RANGE.split(item.get("page", "")) if p.strip())
+    _date(item, f, biblatex)
+    f["doi"] = item.get("DOI", "")
+    arxiv = custom.get("arxiv_id", "")
+    if arxiv:
+        f["eprint"] = arxiv
+        if biblatex:
+            f["eprinttype"] = "arxiv"
+            f["eprintclass"] = custom.get("arxiv_class", "")
+        else:
+            f["archiveprefix"] = "arXiv"
+            f["primaryclass"] = custom.get("arxiv_class", "")
+    f["url"] = item.get("URL", "")
+    notes = [text(item.get("note", ""))]
+    venue_note = latex.clean(custom.get("venue_note", ""))
+    if venue_note:
+        notes.append(text(NOTES.get(venue_note.lower(), venue_note[:1].upper() + venue_note[1:])))
+    f["note"] = ". ".join(n for n in notes if n)
+    words = [latex.clean(w) for w in custom.get("keywords", []) if latex.clean(w)]
+    f["keywords"] = ", ".join(w if _PLAIN_WORDS.match(w) else text(w) for w in words)
+    f["code"] = custom.get("code_url", "")
+    return {k: v for k, v in f.items() if v}
+
+
+def _date(item: Item, f: dict[str, str], biblatex: bool) -> None:
+    parts = (item.get("issued", {}).get("date-parts") or [[]])[0]
+    if not year(item):
+        return
+    if biblatex:
+        f["date"] = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts) if p)
+    else:
+        f["year"] = str(year(item))
+        if len(parts) > 1 and parts[1] and 1 <= int(parts[1]) <= 12:
+            f["month"] = MONTHS[int(parts[1]) - 1]
+
+
+def _value(field: str, value: str) -> str:
+    if field == "month":
+        return value  # a BibTeX month macro, unbraced
+    if field in VERBATIM:
+        value = latex.clean(value).replace("{", "%7B").replace("}", "%7D")
+    return "{" + value + "}"
+
+
+def entry(item: Item, dialect: str) -> str:
+    """One entry as text, fields in ORDER."""
+    f = fields(item, dialect)
+    lines = [f"@{entry_type(item, dialect)}{{{key(item)},"]
+    lines += [f"  {SPELLING.get(k, k)} = {_value(k, f[k])}," for k in ORDER if k in f]
+    return "\n".join(lines) + "\n}\n"
+
+
+def write(items: list[Item], dialect: str = "bibtex") -> str:
+    """The whole .bib file: entries sorted by key, one blank line apart, trailing newline."""
+    if dialect not in ("bibtex", "biblatex"):
+        raise InputError(f"unknown BibTeX dialect {dialect!r}; use 'bibtex' or 'biblatex'")
+    ordered = sorted(items, key=key)
+    return "\n".join(entry(item, dialect) for item in ordered)
+
+
+def write_bibtex(items: list[Item]) -> str:
+    """BibTeX (ASCII) for `items`."""
+    return write(items, "bibtex")
+
+
+def write_biblatex(items: list[Item]) -> str:
+    """biblatex (UTF-8) for `items`."""
+    return write(items, "biblatex")

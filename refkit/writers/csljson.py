@@ -1,0 +1,42 @@
+"""CSL-JSON output: the items as they are (the model is CSL-JSON), with stable key order.
+
+`id` and `citation-key` are both the BibTeX key, so a document can switch between the .bib and
+the .json without touching a citation. refkit's data stays under `custom` (the schema allows it):
+the code repository is `custom.code_url`, the keywords are `keyword` (CSL's comma-separated
+variable) and `custom.keywords`. Nothing is copied into `note`: CSL styles print `note` in the
+bibliography, so "Code: <url>" would appear in every reference.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import Item
+from .bibtex import key
+
+FIRST = ("id", "citation-key", "type")
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
+def convert(item: Item) -> dict[str, Any]:
+    """One item as a CSL-JSON object: id/citation-key/type first, then keys sorted."""
+    k = key(item)
+    out: dict[str, Any] = {"id": k, "citation-key": k, "type": item.get("type", "article")}
+    for name in sorted(item):
+        if name not in FIRST and item[name] not in ("", None, [], {}):  # type: ignore[literal-required]
+            out[name] = _sorted(item[name])  # type: ignore[literal-required]
+    return out
+
+
+def write(items: list[Item]) -> str:
+    """A JSON array of the items sorted by key, UTF-8, two-space indent, trailing newline."""
+    ordered = sorted(items, key=key)
+    return json.dumps([convert(i) for i in ordered], ensure_ascii=False, indent=2) + "\n"

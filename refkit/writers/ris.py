@@ -1,0 +1,103 @@
+"""RIS output, table-driven: one record per item, one tag per line, `ER` closing each record.
+
+TY per item type: paper-conference CONF, article-journal JOUR, post-weblog BLOG, software COMP,
+arXiv preprint UNPB, article without a venue GEN. Why UNPB for preprints: RIS has no preprint
+type. Zotero's RIS translator (zotero/translators RIS.js, 2023) maps no TY to its `preprint`
+item type; UNPB, like JOUR and GEN, lands as a journal article there, so nothing is lost in
+Zotero, while EndNote and the RIS spec read UNPB as "Unpublished work", the closest type they
+have (JOUR would claim a journal that does not exist). `PB - arXiv` and the arXiv DOI say where.
+
+Tags: ID (the citation key), AU one per author ("Family, Given, Suffix"; an organisation as one
+name), TI, ST (title-short), T2 (proceedings, journal or blog; C3 too for CONF,
+where Zotero and EndNote read the proceedings title), PY, DA (YYYY/MM/DD/), PB, VL,
+IS, SP/EP, DO, UR, KW one per keyword, N1 notes ("Oral presentation", "Code: <url>": N1 becomes
+a Zotero note and an EndNote note; the code URL is not an attachment, so not L1). Lines end
+with CR LF as the RIS specification asks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Item, Name, year
+from .bibtex import NOTES, key
+
+TYPES = {
+    "paper-conference": "CONF",
+    "article-journal": "JOUR",
+    "post-weblog": "BLOG",
+    "software": "COMP",
+    "article": "GEN",
+}
+PREPRINT = "UNPB"
+EOL = "\r\n"
+_SPACE = re.compile(r"\s+")
+
+
+def _one_line(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def ris_type(item: Item) -> str:
+    """The TY value for `item`."""
+    if item.get("type") == "article" and item.get("custom", {}).get("arxiv_id"):
+        return PREPRINT
+    return TYPES.get(item.get("type", ""), "GEN")
+
+
+def name(n: Name) -> str:
+    """One AU value: `Family, Given, Suffix` (particle with the family); organisations as is."""
+    if "literal" in n:
+        return n["literal"]
+    family = " ".join(x for x in (n.get("non-dropping-particle", ""), n.get("family", "")) if x)
+    return ", ".join(x for x in (family, n.get("given", ""), n.get("suffix", "")) if x)
+
+
+def notes(item: Item) -> list[str]:
+    """The N1 values: the item's note, the venue note, the code repository."""
+    custom = item.get("custom", {})
+    out = [item.get("note", "")]
+    venue_note = _one_line(custom.get("venue_note", ""))
+    if venue_note:
+        out.append(NOTES.get(venue_note.lower(), venue_note[:1].upper() + venue_note[1:]))
+    if custom.get("code_url"):
+        out.append("Code: " + custom["code_url"])
+    return [n for n in out if n]
+
+
+def tags(item: Item) -> list[tuple[str, str]]:
+    """The record's (tag, value) pairs in output order, without ER."""
+    parts = (item.get("issued", {}).get("date-parts") or [[]])[0]
+    date = "/".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts[:3]) if p)
+    first, _, last = item.get("page", "").replace("--", "-").partition("-")
+    pairs: list[tuple[str, str]] = [("TY", ris_type(item)), ("ID", key(item))]
+    pairs += [("AU", name(n)) for n in item.get("author", [])]
+    pairs += [
+        ("TI", item.get("title", "")),
+        ("ST", item.get("title-short", "")),
+        ("T2", item.get("container-title", "")),
+        ("C3", item.get("container-title", "") if item.get("type") == "paper-conference" else ""),
+        ("PY", str(year(item)) if year(item) else ""),
+        ("DA", date + "/" * (4 - date.count("/") - 1) if date else ""),
+        ("PB", item.get("publisher", "")),
+        ("VL", item.get("volume", "")),
+        ("IS", item.get("issue", "")),
+        ("SP", first),
+        ("EP", last),
+        ("DO", item.get("DOI", "")),
+        ("UR", item.get("URL", "")),
+    ]
+    pairs += [("KW", k) for k in item.get("custom", {}).get("keywords", [])]
+    pairs += [("N1", n) for n in notes(item)]
+    return [(t, _one_line(v)) for t, v in pairs if _one_line(v)]
+
+
+def record(item: Item) -> str:
+    """One record, `ER` line included."""
+    lines = [f"{tag}  - {value}" for tag, value in tags(item)]
+    return EOL.join(lines) + EOL + "ER  - " + EOL
+
+
+def write(items: list[Item]) -> str:
+    """The whole .ris file: records sorted by key, a blank line between them."""
+    return EOL.join(record(item) for item in sorted(items, key=key))
