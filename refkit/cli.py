@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,37 @@ meta_option = click.option(
 )
 
 
+def enrich_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The enrichment options export and sync share."""
+    options = [
+        click.option(
+            "--refresh", is_flag=True, help="Look every record up again (ignore pins and cache)."
+        ),
+        click.option(
+            "--frozen",
+            is_flag=True,
+            help="Use only refkit.lock: no network, no cache, lock untouched (CI).",
+        ),
+        click.option(
+            "--offline", is_flag=True, help="Never touch the network: lock and cache only."
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Response cache (default: the user cache dir; REFKIT_CACHE_DIR).",
+        ),
+        click.option(
+            "--report",
+            "report_path",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Write one JSON line per record: sources, DOI, score, reasons, changes, conflicts.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @meta_option
 @click.option(
@@ -86,6 +118,7 @@ meta_option = click.option(
 @click.option(
     "--keep-going", is_flag=True, help="Export the valid records when some are bad, then exit 1."
 )
+@enrich_options
 def export(
     meta_dir: Path,
     fmt: str | None,
@@ -98,8 +131,14 @@ def export(
     check: bool,
     exports_dir: Path | None,
     keep_going: bool,
+    refresh: bool,
+    frozen: bool,
+    offline: bool,
+    cache_dir: Path | None,
+    report_path: Path | None,
 ) -> None:
-    """Export the list (or a selection) as BibTeX, biblatex, CSL-JSON or RIS."""
+    """Export the list (or a selection) as BibTeX, biblatex, CSL-JSON or RIS, enriched from
+    refkit.lock, the cache and (for records the lock lacks) Crossref and arXiv."""
     from . import exports, writers
     from . import lock as lockfile
     from .errors import InputError
@@ -111,7 +150,9 @@ def export(
         raise click.UsageError(
             "--all writes every format for the whole list; drop -o/--format and the filters"
         )
-    items, new_lock, problems = _load(meta_dir, keep_going)
+    frozen = frozen or check  # --check compares with what the lock alone produces
+    mode = _mode(refresh, frozen, offline)
+    items, new_lock, problems = _load(meta_dir, keep_going, mode, cache_dir, report_path)
     lock_path = lockfile.path_for(meta_dir)
     if all_:
         root = exports_dir or meta_dir.resolve().parent / "exports"
@@ -127,14 +168,16 @@ def export(
                 err=True,
             )
             return
-        lockfile.save(new_lock, lock_path)
+        if not frozen:
+            lockfile.save(new_lock, lock_path)
         changed = exports.write(root, files)
         click.echo(
             f"refkit: wrote {len(changed)} of {len(files)} files in {root} ({len(items)} records)",
             err=True,
         )
     else:
-        lockfile.save(new_lock, lock_path)
+        if not frozen:
+            lockfile.save(new_lock, lock_path)
         chosen = _select(items, venue, year, keyword, key)
         if fmt:
             writer = writers.get("bibtex" if fmt == "bib" else fmt)
@@ -155,9 +198,25 @@ def export(
         raise _Exit(1, f"{len(problems)} bad record(s) skipped; fix them and rerun")
 
 
-def _load(meta_dir: Path, keep_going: bool) -> tuple[list[Item], Lock, list[str]]:
-    """read -> normalize, with the list's lock; bad records are errors unless keep_going."""
+def _mode(refresh: bool, frozen: bool, offline: bool) -> str:
+    modes = [m for m, on in (("refresh", refresh), ("frozen", frozen), ("offline", offline)) if on]
+    if len(modes) > 1:
+        raise click.UsageError("--refresh, --frozen and --offline exclude each other")
+    return modes[0] if modes else "normal"
+
+
+def _load(
+    meta_dir: Path,
+    keep_going: bool,
+    mode: str,
+    cache_dir: Path | None,
+    report_path: Path | None,
+) -> tuple[list[Item], Lock, list[str]]:
+    """read -> normalize -> enrich, with the list's lock; bad records are errors unless
+    keep_going. Returns the items, the lock to save (unless frozen) and the problems."""
     from . import lock as lockfile
+    from . import report
+    from .enrich import Options, enrich
     from .normalize import normalize
     from .prototxt import read
 
@@ -166,8 +225,17 @@ def _load(meta_dir: Path, keep_going: bool) -> tuple[list[Item], Lock, list[str]
         click.echo(f"refkit: error: {problem}", err=True)
     if not records:
         raise _Exit(1, "no valid records; nothing written")
-    items, new_lock = normalize(records, lockfile.load(lockfile.path_for(meta_dir)))
-    return items, new_lock, problems
+    old_lock = lockfile.load(lockfile.path_for(meta_dir))
+    items, new_lock = normalize(records, old_lock)
+    if problems:  # a record that failed to parse keeps its pins until it is fixed
+        new_lock = {**{rid: e for rid, e in old_lock.items() if rid not in new_lock}, **new_lock}
+    options = Options.from_env(mode=mode, cache_dir=cache_dir, progress=sys.stderr.isatty())
+    result = enrich(items, new_lock, options)
+    if report_path:
+        report.write(report_path, result.report)
+    for line in result.summary:
+        click.echo(f"refkit: {line}", err=True)
+    return result.items, result.lock, problems
 
 
 def _select(
@@ -226,6 +294,7 @@ def sync() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Where refkit remembers what it wrote (default: the user cache dir; a cache, never the key).",
 )
+@enrich_options
 def sync_zotero(
     meta_dir: Path,
     group_id: int | None,
@@ -235,6 +304,11 @@ def sync_zotero(
     prune: bool,
     force: bool,
     state_dir: Path | None,
+    refresh: bool,
+    frozen: bool,
+    offline: bool,
+    cache_dir: Path | None,
+    report_path: Path | None,
 ) -> None:
     """Sync the list into a Zotero library: one collection per venue, idempotent, and never
     touching what refkit did not create. The API key comes from ZOTERO_API_KEY."""
@@ -253,7 +327,12 @@ def sync_zotero(
         raise InputError(
             "set ZOTERO_API_KEY to a Zotero API key with write access (https://www.zotero.org/settings/keys)"
         )
-    items, _, _ = _load(meta_dir, keep_going=False)
+    from . import lock as lockfile
+
+    mode = _mode(refresh, frozen, offline)
+    items, new_lock, _ = _load(meta_dir, False, mode, cache_dir, report_path)
+    if not frozen and not dry_run:
+        lockfile.save(new_lock, lockfile.path_for(meta_dir))
     options = SyncOptions(
         library_type="group" if group_id is not None else "user",
         library_id=group_id if group_id is not None else user_id,  # type: ignore[arg-type]

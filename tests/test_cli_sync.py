@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,9 @@ def run(
         "REFKIT_ARXIV_URL": "http://127.0.0.1:9/api/query",
         "REFKIT_CACHE_DIR": str(tmp_path / "cache"),
     }
+    if not (tmp_path / "meta").exists():  # a copy: sync pins lookups in the list's lock
+        shutil.copytree(ROOT / "meta", tmp_path / "meta")
+        shutil.copy(ROOT / "refkit.lock", tmp_path / "refkit.lock")
     cmd = [
         sys.executable,
         "-m",
@@ -35,7 +39,7 @@ def run(
         "sync",
         "zotero",
         "--meta",
-        str(ROOT / "meta"),
+        str(tmp_path / "meta"),
         "--state-dir",
         str(tmp_path / "state"),
         *args,

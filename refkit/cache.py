@@ -1,0 +1,117 @@
+"""The on-disk cache of raw remote responses: SQLite (WAL), keyed by (source, key).
+
+Only a speed-up: the committed lock holds the decisions. Each row is one raw payload (a Crossref
+JSON body, one arXiv Atom entry) or a "not found" answer, with its fetch time. Transport errors
+are never stored. Every write is its own transaction, so a killed process loses at most the
+answer it was writing and the file stays usable.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from .errors import OutputError
+
+log = logging.getLogger("refkit.cache")
+
+FILENAME = "responses.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS responses (
+    source TEXT NOT NULL,
+    key TEXT NOT NULL,
+    found INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    fetched REAL NOT NULL,
+    PRIMARY KEY (source, key)
+)
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cached answer: `found` False means the source said "not found"; `body` is raw."""
+
+    found: bool
+    body: str
+    fetched: float
+
+
+def default_dir() -> Path:
+    """The user's cache directory for refkit (platformdirs)."""
+    return Path(platformdirs.user_cache_dir("refkit"))
+
+
+class Cache:
+    """A thread-safe handle on the cache file; `Cache(None)` is a cache that keeps nothing."""
+
+    def __init__(self, directory: Path | None, *, readonly: bool = False) -> None:
+        self.path = directory / FILENAME if directory is not None else None
+        self.readonly = readonly
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
+            self._db.commit()
+        except sqlite3.DatabaseError as exc:
+            if self._db is not None:
+                self._db.close()
+            raise OutputError(
+                f"{self.path}: cannot use the cache ({exc}); delete the file or pass another "
+                "--cache-dir"
+            ) from exc
+        except OSError as exc:
+            raise OutputError(
+                f"{self.path.parent}: cannot create the cache directory ({exc.strerror or exc});"
+                " pass another --cache-dir"
+            ) from exc
+
+    def get(self, source: str, key: str) -> Entry | None:
+        """The cached answer for (source, key), or None when never asked."""
+        if self._db is None:
+            return None
+        with self._lock:
+            row = self._db.execute(
+                "SELECT found, body, fetched FROM responses WHERE source = ? AND key = ?",
+                (source, key),
+            ).fetchone()
+        return Entry(bool(row[0]), row[1], row[2]) if row else None
+
+    def put(self, source: str, key: str, body: str | None) -> None:
+        """Store a raw answer; `body=None` stores "not found"."""
+        if self._db is None or self.readonly:
+            return
+        with self._lock:
+            try:
+                with self._db:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)",
+                        (source, key, body is not None, body or "", time.time()),
+                    )
+            except sqlite3.DatabaseError as exc:  # a full disk must not stop an export
+                log.warning("%s: cannot store %s %s in the cache (%s)", self.path, source, key, exc)
+
+    def count(self) -> int:
+        """How many answers the cache holds."""
+        if self._db is None:
+            return 0
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
+
+    def close(self) -> None:
+        if self._db is not None:
+            with self._lock:
+                self._db.close()
+                self._db = None

@@ -1,0 +1,227 @@
+"""Enrichment: items + lock -> items with remote values, the updated lock and the evidence.
+
+The lock decides; the cache only saves requests. A record the lock pins is enriched from the lock
+alone; the others are looked up (cache, then network), and a lookup that finished is pinned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from ..cache import Cache, default_dir
+from ..http import Session
+from ..lock import Lock
+from ..model import Item
+from .arxiv import SPACING, Arxiv
+from .crossref import Crossref
+from .merge import merge
+from .resolve import Resolution, Resolver
+
+log = logging.getLogger("refkit.enrich")
+
+# For a field both sources give, the earlier source wins; the record beats both (see merge.py).
+PRECEDENCE = ("crossref", "arxiv")
+
+CROSSREF_URL = "https://api.crossref.org"
+ARXIV_URL = "https://export.arxiv.org/api/query"
+Mode = Literal["normal", "refresh", "frozen", "offline"]
+
+
+@dataclass(frozen=True)
+class Options:
+    crossref_url: str = CROSSREF_URL
+    arxiv_url: str = ARXIV_URL
+    mailto: str | None = None
+    cache_dir: Path | None = None  # None: the platformdirs user cache dir
+    mode: Mode = "normal"
+    progress: bool = False
+    timeout: float = 20.0  # seconds per HTTP request (REFKIT_HTTP_TIMEOUT)
+    retries: int = 5
+    backoff: float = 1.0  # first retry delay in seconds; doubles each retry
+    arxiv_spacing: float = SPACING
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Options:
+        """Options from REFKIT_CROSSREF_URL, REFKIT_ARXIV_URL, REFKIT_MAILTO, REFKIT_CACHE_DIR,
+        REFKIT_HTTP_TIMEOUT; keyword overrides that are not None win."""
+        env = os.environ
+        base = cls(
+            crossref_url=env.get("REFKIT_CROSSREF_URL") or CROSSREF_URL,
+            arxiv_url=env.get("REFKIT_ARXIV_URL") or ARXIV_URL,
+            mailto=env.get("REFKIT_MAILTO") or None,
+            cache_dir=Path(env["REFKIT_CACHE_DIR"]) if env.get("REFKIT_CACHE_DIR") else None,
+            timeout=float(env.get("REFKIT_HTTP_TIMEOUT") or 20.0),
+        )
+        return replace(base, **{k: v for k, v in overrides.items() if v is not None})
+
+
+@dataclass
+class Enrichment:
+    items: list[Item]
+    lock: Lock
+    lock_changed: bool
+    report: list[dict[str, Any]]
+    summary: list[str]
+    requests: int
+    not_enriched: list[str] = field(default_factory=list)
+
+
+def basis(item: Item) -> str:
+    """A fingerprint of what the lookups depend on: a record edit makes its pin stale."""
+    names = [[n.get("family", ""), n.get("literal", "")] for n in item.get("author", [])]
+    c = item.get("custom", {})
+    parts = [
+        item.get("title", ""),
+        names,
+        item.get("issued"),
+        c.get("venue_key"),
+        c.get("arxiv_id"),
+        item.get("URL"),
+    ]
+    return hashlib.sha1(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _pinned(entry: dict[str, Any], item: Item, mode: Mode) -> bool:
+    return "doi" in entry and (mode == "frozen" or entry.get("basis") == basis(item))
+
+
+def _entry(old: dict[str, Any], item: Item, res: Resolution, today: str) -> dict[str, Any]:
+    """The lock table of a finished lookup (keeps normalize's `key`)."""
+    cr = res.found.get("crossref", {})
+    entry: dict[str, Any] = {k: v for k, v in old.items() if k == "key"}
+    entry.update(
+        doi=cr["DOI"] if cr.get("role") == "venue" and item.get("type") != "article" else "none",
+        date=today,
+        basis=basis(item),
+        sources=sorted(res.asked),
+    )
+    for source, values in res.found.items():
+        entry[source] = {k: values[k] for k in sorted(values)}
+    return entry
+
+
+def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
+    """Enrich items from the lock, the cache and the network (by `options.mode`); never prints
+    and never writes the lock (only the cache)."""
+    mode = options.mode
+    lock = {rid: dict(v) for rid, v in lock.items()}
+    todo = (
+        []
+        if mode == "frozen"
+        else [
+            i
+            for i in items
+            if mode == "refresh" or not _pinned(lock.get(i["custom"]["record_id"], {}), i, mode)
+        ]
+    )
+    results: dict[str, Resolution] = {}
+    requests = 0
+    if todo:
+        if not options.mailto and mode != "offline":
+            log.warning(
+                "no contact address: Crossref's public pool (slower); set REFKIT_MAILTO to your e-mail"
+            )
+        session = Session(
+            mailto=options.mailto,
+            timeout=options.timeout,
+            retries=options.retries,
+            backoff=options.backoff,
+            offline=mode == "offline",
+        )
+        session.configure(options.crossref_url, {"single": (5, 1.0), "list": (1, 1.0)}, 1)
+        session.configure(
+            options.arxiv_url, {"list": (1, options.arxiv_spacing)}, 1, adaptive=False
+        )
+        cache = Cache(options.cache_dir or default_dir())
+        try:
+            resolver = Resolver(
+                session,
+                cache,
+                Arxiv(options.arxiv_url),
+                Crossref(options.crossref_url, options.mailto, options.timeout),
+                "offline" if mode == "offline" else "refresh" if mode == "refresh" else "normal",
+            )
+            results = resolver.resolve(todo, options.progress)
+        finally:
+            requests = session.requests
+            session.close()
+            cache.close()
+
+    today = date.today().isoformat()
+    before = json.dumps(lock, sort_keys=True)
+    out_items, report, published, missing, unreachable = [], [], [], [], 0
+    for item in items:
+        rid = item["custom"]["record_id"]
+        res = results.get(rid)
+        line: dict[str, Any] = {"id": rid, "key": item.get("citation-key", "")}
+        if res is not None and res.complete:
+            lock[rid] = _entry(lock.get(rid, {}), item, res, today)
+            line.update(lookup="resolved", sources=res.asked, evidence=res.evidence)
+        elif res is not None:
+            unreachable += res.unreachable
+            missing.append(rid)
+            line.update(
+                lookup="failed", sources=res.asked, evidence=res.evidence, error=res.errors[0]
+            )
+        else:
+            line.update(lookup="lock" if _pinned(lock.get(rid, {}), item, mode) else "none")
+        entry = lock.get(rid, {})
+        if res is not None and not res.complete and not _pinned(entry, item, "frozen"):
+            entry = {}
+        if mode == "frozen" and "doi" not in entry:
+            missing.append(rid)
+        found = {s: entry[s] for s in PRECEDENCE if isinstance(entry.get(s), dict)}
+        merged = merge(item, found, PRECEDENCE)
+        out_items.append(merged.item)
+        cr = found.get("crossref", {})
+        line.update(
+            doi=entry.get("doi") if entry.get("doi") not in (None, "none") else None,
+            score=cr.get("score") if cr else None,
+            resolved=entry.get("date"),
+            changed=merged.changed,
+            conflicts=merged.conflicts,
+            published=merged.published or None,
+        )
+        if merged.published:
+            published.append(f"{rid} ({merged.published})")
+        report.append(line)
+
+    summary = []
+    if published:
+        summary.append(
+            f"{len(published)} preprints have a published version: " + ", ".join(published)
+        )
+    if missing:
+        why = {
+            "frozen": "not in the lock (--frozen); run `refkit export` with network and commit refkit.lock",
+            "offline": "not in the lock or the cache (--offline)",
+        }.get(
+            mode,
+            "network unreachable" if unreachable else "lookups failed; the next run retries them",
+        )
+        if unreachable or mode == "offline":  # the one warning an offline run gives
+            log.warning("%d records not enriched: %s", len(missing), why)
+        else:
+            summary.append(f"{len(missing)} records not enriched: {why}")
+    conflicts = sum(1 for r in report if r["conflicts"])
+    if conflicts:
+        summary.append(f"{conflicts} records differ from a source (kept the record; see --report)")
+    return Enrichment(
+        items=out_items,
+        lock=lock,
+        lock_changed=json.dumps(lock, sort_keys=True) != before,
+        report=report,
+        summary=summary,
+        requests=requests,
+        not_enriched=missing,
+    )
+
+
+__all__ = ["Options", "Enrichment", "enrich", "PRECEDENCE"]

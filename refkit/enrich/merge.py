@@ -1,0 +1,144 @@
+"""`merge()`: the one place that decides which remote value enters an item.
+
+Precedence (pinned by tests/test_merge.py):
+
+| field                          | rule                                                          |
+|--------------------------------|---------------------------------------------------------------|
+| title, type, issued (year),    | the record's: the maintainer's word. A remote year or venue   |
+| container-title, event-title   | that differs is reported as a conflict, never applied.        |
+| author                         | the first source (in `order`) whose list agrees with the      |
+|                                | record's authors in order (they are its first names, or a     |
+|                                | subsequence starting at its first) replaces the list; a list  |
+|                                | that disagrees is a conflict. No record authors: the first    |
+|                                | source's list. Organisation authors are never replaced.       |
+| DOI                            | Crossref's, when it matched the record's own venue version;   |
+|                                | arXiv items keep their arXiv DOI.                             |
+| page, volume, issue, publisher | Crossref's (venue version), only where the item has none.     |
+| custom.arxiv_class             | arXiv's primary category.                                     |
+| custom.provenance              | every field changed above -> its source.                      |
+
+A Crossref match with role "published" (the version of record of an arXiv preprint) and an
+arXiv journal reference or DOI on a preprint only flag the record as published (`published`).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from ..model import Item, Name, year
+from .markup import fold
+
+FILL = ("page", "volume", "issue", "publisher")
+
+
+@dataclass
+class Merged:
+    item: Item
+    changed: dict[str, str] = field(default_factory=dict)  # field -> source
+    conflicts: list[str] = field(default_factory=list)
+    published: str = ""  # "doi:... (container)" or the journal reference, for preprints
+
+
+def _key(name: Name) -> str:
+    return fold(name.get("family", "") or name.get("literal", "")).split(" ")[-1]
+
+
+def _same(a: Name, b: Name) -> bool:
+    x, y = _key(a), _key(b)
+    return bool(x) and (x == y or (len(x) > 3 and fuzz.ratio(x, y) >= 90))
+
+
+def agrees(record: list[Name], remote: list[Name]) -> bool:
+    """The record's authors appear in the remote list in the same order, first one first."""
+    if not record or not remote or not _same(record[0], remote[0]):
+        return False
+    i = 0
+    for name in remote:
+        if i < len(record) and _same(record[i], name):
+            i += 1
+    return i == len(record)
+
+
+def _show(names: list[Name]) -> str:
+    return ", ".join(n.get("family", "") or n.get("literal", "") for n in names[:4]) + (
+        ", ..." if len(names) > 4 else ""
+    )
+
+
+def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) -> Merged:
+    """The item with remote values applied by the rules above; the input is not changed."""
+    out = Merged(copy.deepcopy(item))
+    new = out.item
+    custom = new.setdefault("custom", {})
+    preprint = new.get("type") == "article"
+    venue = {}
+    cr = found.get("crossref") or {}
+    if cr.get("role") == "venue" and not preprint:
+        venue = cr
+
+    def take(name: str, value: Any, source: str) -> None:
+        if value in (None, "", []) or new.get(name) == value:
+            return
+        new[name] = value  # type: ignore[literal-required]
+        out.changed[name] = source
+
+    if venue.get("DOI"):
+        take("DOI", venue["DOI"], "crossref")
+    for name in FILL:
+        if venue.get(name) and not new.get(name):
+            take(name, venue[name], "crossref")
+
+    record = list(item.get("author", []))
+    if not any("literal" in n for n in record):
+        for source in order:
+            remote = [dict(n) for n in (found.get(source) or {}).get("author", [])]
+            if source == "crossref" and not venue:
+                continue
+            if not remote:
+                continue
+            if not record or agrees(record, remote):
+                take("author", remote, source)
+                break
+            out.conflicts.append(
+                f"author: record lists {_show(record)}; {source} lists {_show(remote)} (kept record)"
+            )
+
+    ax = found.get("arxiv") or {}
+    if ax.get("arxiv_class") and custom.get("arxiv_class") != ax["arxiv_class"]:
+        custom["arxiv_class"] = ax["arxiv_class"]
+        out.changed["custom.arxiv_class"] = "arxiv"
+
+    mine = year(item)
+    for source, values, label in (
+        ("crossref", venue, "venue"),
+        ("arxiv", ax if preprint else {}, ""),
+    ):
+        their = int(values.get("year") or 0)
+        if their and their != mine:
+            out.conflicts.append(f"year: record {mine}, {source} {their} (kept record)")
+        if label and values.get("container-title") and new.get("container-title"):
+            a, b = fold(values["container-title"]), fold(new["container-title"])
+            if fuzz.token_set_ratio(a, b) < 70:
+                out.conflicts.append(
+                    f"venue: record {new['container-title']!r}, crossref "
+                    f"{values['container-title']!r} (kept record)"
+                )
+    if not preprint and ax.get("doi") and ax["doi"] != str(new.get("DOI", "")).lower():
+        out.conflicts.append(
+            f"venue: arXiv lists a published version doi:{ax['doi']} (kept record's venue)"
+        )
+
+    if preprint:
+        if cr.get("role") == "published" and cr.get("DOI"):
+            out.published = f"doi:{cr['DOI']}"
+        elif ax.get("doi") or ax.get("journal_ref"):
+            out.published = f"doi:{ax['doi']}" if ax.get("doi") else ax["journal_ref"]
+    if out.changed:
+        prov = dict(custom.get("provenance", {}))
+        prov.update({k.removeprefix("custom."): v for k, v in out.changed.items()})
+        custom["provenance"] = dict(sorted(prov.items()))
+    return out

@@ -1,0 +1,230 @@
+"""Looking records up: cache first, then the network, arXiv in batches, Crossref in threads.
+
+`Resolver.resolve(items)` returns, per record id, a `Resolution`: the values each source gave
+(already validated against the record), the sources asked, the evidence for the report, and
+whether every lookup finished (a record with a failed lookup is not locked; the next run
+retries it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+from tqdm import tqdm
+
+from ..cache import Cache
+from ..http import Blocked, Failed, Session, Unreachable
+from ..model import Item
+from .arxiv import Arxiv
+from .crossref import Crossref, NotFound
+from .markup import clean, fold
+from .match import decide, judge, title_similarity, work_title, work_year
+
+WORKERS = 8
+
+
+@dataclass
+class Resolution:
+    found: dict[str, dict[str, Any]] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    unreachable: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not self.errors
+
+
+def crossref_values(
+    work: dict[str, Any], role: str, score: float, venue: str = ""
+) -> dict[str, Any]:
+    """What refkit keeps of a matched Crossref work (cleaned, lock-ready); of several
+    container titles (a book series and the proceedings), the one closest to `venue`."""
+    containers = [clean(c) for c in work.get("container-title") or []] or [""]
+    container = max(containers, key=lambda c: fuzz.token_set_ratio(fold(c), fold(venue)))
+    authors = []
+    for a in work.get("author") or []:
+        if a.get("family"):
+            name = {"family": clean(a["family"])}
+            if a.get("given"):
+                name["given"] = clean(a["given"])
+            authors.append(name)
+        elif a.get("name"):
+            authors.append({"literal": clean(a["name"])})
+    values: dict[str, Any] = {
+        "role": role,
+        "DOI": str(work.get("DOI", "")).lower(),
+        "title": work_title(work),
+        "type": work.get("type", ""),
+        "year": work_year(work),
+        "score": score,
+        "author": authors,
+        "container-title": container,
+        "page": str(work.get("page", "")).replace("--", "-"),
+        "volume": str(work.get("volume", "")),
+        "issue": str(work.get("issue", "")),
+        "publisher": clean(work.get("publisher", "")),
+    }
+    return {k: v for k, v in values.items() if v not in ("", [], 0) or k == "score"}
+
+
+class Resolver:
+    """One run's lookups. `mode`: "normal", "refresh" (skip cache reads) or "offline"."""
+
+    def __init__(
+        self, session: Session, cache: Cache, arxiv: Arxiv, crossref: Crossref, mode: str
+    ) -> None:
+        self.session, self.cache, self.arxiv, self.crossref = session, cache, arxiv, crossref
+        self.mode = mode
+
+    def cached(self, source: str, key: str, fetch: Callable[[], str | None]) -> str | None:
+        """A raw answer from the cache, else from `fetch` (stored, "not found" included)."""
+        if self.mode != "refresh":
+            hit = self.cache.get(source, key)
+            if hit is not None:
+                return hit.body if hit.found else None
+        try:
+            body = fetch()
+        except NotFound:
+            body = None
+        self.cache.put(source, key, body)
+        return body
+
+    def resolve(self, items: list[Item], progress: bool) -> dict[str, Resolution]:
+        ids = [i["custom"]["arxiv_id"] for i in items if i.get("custom", {}).get("arxiv_id")]
+        out: dict[str, Resolution] = {}
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            entries = pool.submit(self.arxiv_entries, ids)
+            order = sorted(items, key=lambda i: bool(i["custom"].get("arxiv_id")))
+            jobs = {
+                pool.submit(self.one, item, entries): item["custom"]["record_id"] for item in order
+            }
+            bar = tqdm(total=len(jobs), disable=not progress, unit="record", desc="enrich")
+            for job in as_completed(jobs):
+                out[jobs[job]] = job.result()
+                bar.update()
+            bar.close()
+        return out
+
+    def arxiv_entries(self, ids: list[str]) -> dict[str, str | None | Exception]:
+        """Raw entry per arXiv id (None: arXiv does not know it; an exception: lookup failed)."""
+        out: dict[str, str | None | Exception] = {}
+        todo = []
+        for aid in sorted(set(ids)):
+            hit = self.cache.get("arxiv", aid) if self.mode != "refresh" else None
+            if hit is not None:
+                out[aid] = hit.body if hit.found else None
+            else:
+                todo.append(aid)
+        for batch in self.arxiv.batches(todo):
+            try:
+                got = self.arxiv.fetch(self.session, batch)
+            except (Unreachable, Blocked, Failed, ValueError) as exc:
+                out.update({aid: exc for aid in batch})
+                continue
+            for aid, raw in got.items():
+                self.cache.put("arxiv", aid, raw)
+                out[aid] = raw
+        for aid in todo:
+            out.setdefault(aid, ValueError(f"malformed arXiv id {aid!r}"))
+        return out
+
+    def one(self, item: Item, entries: Future) -> Resolution:
+        res = Resolution()
+        try:
+            self._arxiv(item, entries, res)
+            self._crossref(item, res)
+        except (Unreachable, Blocked, Failed) as exc:
+            res.errors.append(str(exc))
+            res.unreachable = isinstance(exc, Unreachable | Blocked)
+        return res
+
+    def _arxiv(self, item: Item, entries: Future, res: Resolution) -> None:
+        aid = item["custom"].get("arxiv_id")
+        if not aid:
+            return
+        res.asked.append("arxiv")
+        raw = entries.result().get(aid)
+        if isinstance(raw, Exception):
+            if isinstance(raw, Unreachable | Blocked | Failed):
+                raise raw
+            raise Failed(f"arXiv: {raw}")
+        if raw is None:
+            res.evidence.append({"source": "arxiv", "id": aid, "result": "not found"})
+            return
+        values = {"id": aid, **self.arxiv.read(raw)}
+        sim = title_similarity(item["title"], values["title"])
+        ok = sim >= 0.8
+        res.evidence.append(
+            {
+                "source": "arxiv",
+                "id": aid,
+                "result": "accepted" if ok else "rejected",
+                "reasons": [f"title {sim:.2f}"] + ([] if ok else ["arXiv entry has another title"]),
+            }
+        )
+        if ok:
+            res.found["arxiv"] = values
+
+    def _crossref(self, item: Item, res: Resolution) -> None:
+        route = self.crossref.route(item)
+        ax = res.found.get("arxiv", {})
+        if not route or (route == "preprint" and ax.get("journal_ref") and not ax.get("doi")):
+            return
+        res.asked.append("crossref")
+        wanted = self.crossref.wanted(item, route)
+        role = "venue" if route == "venue" else "published"
+        dois = [d for d in (self.crossref.derived_doi(item), ax.get("doi", "")) if d]
+        for doi in dict.fromkeys(d.lower() for d in dois if not d.lower().startswith("10.48550/")):
+            body = self.cached(
+                "crossref", f"works/{doi}", lambda d=doi: self.crossref.ask(self.session, doi=d)
+            )
+            if body is None:
+                res.evidence.append({"source": "crossref", "doi": doi, "result": "not found"})
+                continue
+            work = self.crossref.works(body)[0]
+            verdict = judge(wanted, work)
+            res.evidence.append(
+                {
+                    "source": "crossref",
+                    "doi": doi,
+                    "result": "accepted" if verdict.ok else "rejected",
+                    "score": verdict.score,
+                    "reasons": list(verdict.reasons),
+                }
+            )
+            if verdict.ok:
+                res.found["crossref"] = crossref_values(
+                    work, role, verdict.score, item.get("container-title", "")
+                )
+                return
+        if route == "preprint" and ax.get("doi"):
+            return  # arXiv names the published version already
+        params = self.crossref.search_params(item, route)
+        key = self.crossref.search_key(params)
+        body = self.cached("crossref", key, lambda: self.crossref.ask(self.session, search=params))
+        works = self.crossref.works(body) if body else []
+        decision = decide(wanted, works)
+        res.evidence.append(
+            {
+                "source": "crossref",
+                "search": params["query_bibliographic"],
+                "result": decision.reason,
+                "doi": decision.doi,
+                "score": decision.score,
+                "candidates": [
+                    {"doi": v.doi, "ok": v.ok, "score": v.score, "reasons": list(v.reasons)}
+                    for v in decision.verdicts
+                ],
+            }
+        )
+        if decision.doi:
+            work = next(w for w in works if str(w.get("DOI", "")).lower() == decision.doi)
+            res.found["crossref"] = crossref_values(
+                work, role, decision.score, item.get("container-title", "")
+            )
