@@ -29,7 +29,7 @@ from .errors import NetworkError
 
 log = logging.getLogger("refkit.http")
 
-USER_AGENT = "refkit/0.1 (https://github.com/refkit; {contact})"
+USER_AGENT = "refkit/{version}{contact}"  # Crossref reads a mailto: here for its polite pool
 MARGIN = 0.1  # seconds added to every rate window: a request may reach the server late
 SETTLE = 0.02  # seconds a concurrency slot stays taken after a response (server bookkeeping)
 RETRY_STATUS = {429, 500, 502, 503, 504}
@@ -111,11 +111,13 @@ class Session:
     def _http(self) -> httpx2.Client:
         with self._lock:
             if self._client is None:
-                contact = f"mailto:{self.mailto}" if self.mailto else ""
+                from . import __version__
+
+                contact = f" (mailto:{self.mailto})" if self.mailto else ""
                 self._client = httpx2.Client(
                     timeout=self.timeout,
                     limits=httpx2.Limits(max_connections=16, max_keepalive_connections=16),
-                    headers={"User-Agent": USER_AGENT.format(contact=contact)},
+                    headers={"User-Agent": USER_AGENT.format(version=__version__, contact=contact)},
                 )
             return self._client
 

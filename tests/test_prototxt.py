@@ -171,6 +171,7 @@ def test_committed_generated_code_matches_the_proto(tmp_path: Path) -> None:
         ],
         check=True,
     )
+
     def descriptor(text: str) -> str:  # the serialized .proto inside the generated module
         return next(ln for ln in text.splitlines() if "AddSerializedFile" in ln)
 
