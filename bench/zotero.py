@@ -66,7 +66,7 @@ def main() -> None:
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     for row in [head, tuple("-" * w for w in widths), *rows]:
         print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
-    print("\nobjects = records + their 'Code' link attachments (created in the same batches).")
+    print("\nobjects = records + their 'Code' link attachments (written after their items, in full batches of 50).")
 
 
 if __name__ == "__main__":

@@ -74,3 +74,36 @@ def test_copy_of_a_refkit_item_is_not_refkits() -> None:
     remote.items["ZZZZZZZZ"] = copy  # a member duplicated it in Zotero: same marker, other key
     p = plan([], remote, {}, library=LIB, root="refkit", prune=True)
     assert [d.key for d in p.deletes] == [m.item_key(LIB, "x")]
+
+
+@pytest.mark.parametrize(
+    ("items", "children"),
+    [
+        pytest.param(125, 90, id="the-list"),
+        pytest.param(10_000, 7_200, id="synthetic"),
+        pytest.param(49, 49, id="pairs-straddle"),
+        pytest.param(3, 0, id="no-children"),
+    ],
+)
+def test_writes_fill_batches_and_children_wait_for_their_parents(items: int, children: int) -> None:
+    from refkit.zotero.apply import waves
+    from refkit.zotero.plan import Write
+
+    writes = []
+    for n in range(items):
+        writes.append(Write("create", f"r{n}", {"key": f"P{n}"}, None))
+        if n < children:
+            writes.append(
+                Write("create", f"r{n}", {"key": f"C{n}", "parentItem": f"P{n}"}, None, child=True)
+            )
+    plan = waves(writes)
+    batches = [b for wave in plan for b in wave]
+    assert len(batches) == -(-len(writes) // 50)  # ceil: no half-empty batch but the last
+    assert sorted(id(w) for b in batches for w in b) == sorted(id(w) for w in writes)
+    done: set[str] = set()  # parents written by earlier waves
+    for wave in plan:  # the batches of a wave run concurrently
+        for batch in wave:
+            mine = {w.record_id for w in batch if not w.child}
+            assert all(w.record_id in done | mine for w in batch if w.child)
+        done |= {w.record_id for batch in wave for w in batch if not w.child}
+    assert len(plan) <= 3

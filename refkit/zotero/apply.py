@@ -27,20 +27,25 @@ class Outcome:
     failed: list[str] = field(default_factory=list)
 
 
-def batches(writes: list[Write], size: int = BATCH) -> list[list[Write]]:
-    """Writes packed into batches of at most `size`, a child always in its parent's batch."""
-    units: list[list[Write]] = []
-    for w in writes:
-        if w.child and units and units[-1][0].record_id == w.record_id:
-            units[-1].append(w)
-        else:
-            units.append([w])
-    out: list[list[Write]] = [[]]
-    for unit in units:
-        if len(out[-1]) + len(unit) > size:
-            out.append([])
-        out[-1].extend(unit)
-    return [b for b in out if b]
+def waves(writes: list[Write], size: int = BATCH) -> list[list[list[Write]]]:
+    """Writes packed into ceil(len/size) batches, in waves that run one after the other.
+
+    Items come before attachments, so every batch is full but the last. A batch holding an
+    attachment whose parent is written in another batch runs in a later wave than that batch:
+    the batches of a wave run concurrently, and the server rejects a child whose parent does not
+    exist yet. With items first, there are at most three waves.
+    """
+    ordered = [w for w in writes if not w.child] + [w for w in writes if w.child]
+    chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+    home = {w.record_id: n for n, chunk in enumerate(chunks) for w in chunk if not w.child}
+    level: list[int] = []  # a batch runs in the wave after the batches holding its parents
+    for n, chunk in enumerate(chunks):
+        parents = {home[w.record_id] for w in chunk if w.child and home.get(w.record_id, n) != n}
+        level.append(1 + max((level[p] for p in parents), default=-1))
+    return [
+        [c for c, lv in zip(chunks, level, strict=True) if lv == k]
+        for k in range(max(level, default=-1) + 1)
+    ]
 
 
 def apply(plan: Plan, client: Client, state: State, *, progress: bool = False) -> Outcome:
@@ -49,7 +54,6 @@ def apply(plan: Plan, client: Client, state: State, *, progress: bool = False) -
     _collections(plan, client, state, out)
     if out.failed:
         return out
-    groups = batches(plan.writes)
     with tqdm(total=len(plan.writes), disable=not progress, unit="item", desc="Zotero") as bar:
 
         def post(batch: list[Write]) -> tuple[list[Write], dict[str, Any]]:
@@ -57,8 +61,9 @@ def apply(plan: Plan, client: Client, state: State, *, progress: bool = False) -
             bar.update(len(batch))
             return batch, report
 
-        for batch, report in client.map(post, groups):
-            _record(batch, report, state, out)
+        for wave in waves(plan.writes):
+            for batch, report in client.map(post, wave):
+                _record(batch, report, state, out)
     if plan.deletes:
         if plan.writes or plan.collections:
             out.retry = True  # deletes need a library version read after refkit's own writes

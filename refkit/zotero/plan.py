@@ -33,7 +33,7 @@ class Write:
     record_id: str
     data: dict[str, Any]
     base: dict[str, Any] | None  # the owned view to remember once the write succeeded
-    child: bool = False  # the code attachment (follows its parent in the same batch)
+    child: bool = False  # the code attachment (written after its parent; see apply.waves)
 
 
 @dataclass
