@@ -40,7 +40,11 @@ def run(label: str, items: list, rows: list) -> None:
         zs.add_key(KEY, user_id=1, libraries={f"groups/{GID}": "write"})
         opts = SyncOptions("group", GID, KEY, zs.url, state_dir=Path(state))
         objects = len(items) + sum(1 for i in items if m.code_attachment(i))
-        for phase in ("first sync", "unchanged re-sync", "unchanged re-sync"):
+        phases = ("first sync", "unchanged re-sync", "unchanged re-sync", "re-sync, state lost")
+        for phase in phases:
+            if phase == "re-sync, state lost":
+                for f in Path(state).rglob("*.json"):
+                    f.unlink()
             start, t0 = len(zs.requests), time.perf_counter()
             result = sync(items, opts)
             wall = time.perf_counter() - t0
@@ -66,7 +70,9 @@ def main() -> None:
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     for row in [head, tuple("-" * w for w in widths), *rows]:
         print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
-    print("\nobjects = records + their 'Code' link attachments (written after their items, in full batches of 50).")
+    print(
+        "\nobjects = records + their 'Code' link attachments (written after their items, in full batches of 50)."
+    )
 
 
 if __name__ == "__main__":

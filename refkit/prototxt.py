@@ -6,6 +6,7 @@ with one warning per name and file. Syntax errors are reported with path:line:co
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +38,13 @@ class Record:
     code_url: str = ""
     note_url: str = ""
     keywords: tuple[str, ...] = ()
-    lines: dict[str, int] = field(default_factory=dict, compare=False)  # "pub.year" -> line
+    # "pub.year" -> line; filled only when the file needed the tolerant walk (see `at`)
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     def at(self, name: str) -> str:
         """`path:line` of a field (the line of its message, or 1), for messages."""
-        line = self.lines.get(name) or self.lines.get(name.split(".")[0]) or 1
+        lines = self.lines or field_lines(self.path)
+        line = lines.get(name) or lines.get(name.split(".")[0]) or 1
         return f"{self.path}:{line}"
 
 
@@ -93,12 +96,8 @@ def read_file(path: Path, meta_dir: Path) -> Record:
         raise InputError(
             f"{path}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         ) from exc
-    scan = _Scan()
     try:
-        _scan_message(
-            text_format.Tokenizer(text.split("\n")), paper_pb2.PaperInfo.DESCRIPTOR, "", scan, None
-        )
-        msg = text_format.Parse(_blank(text, scan.blanks), paper_pb2.PaperInfo())
+        msg, scan = _parse(text)
     except text_format.ParseError as exc:
         where = f"{exc.GetLine()}:{exc.GetColumn()}" if exc.GetLine() else "1"
         reason = str(exc).split(" : ", 1)[-1]
@@ -122,17 +121,43 @@ def read_file(path: Path, meta_dir: Path) -> Record:
         keywords=tuple(paper_pb2.Word.Name(w) for w in msg.keyword.words),
         lines=scan.lines,
     )
-    _check(rec)
+    _check(rec, msg.pub.HasField("year"))
     return rec
 
 
-def _check(rec: Record) -> None:
+def _parse(text: str) -> tuple[paper_pb2.PaperInfo, _Scan]:
+    """Parse a record. A file in the format refkit knows takes protobuf's parser alone; only
+    when that fails does the walk over the file find the unknown names to skip."""
+    try:
+        msg = text_format.Parse(text, paper_pb2.PaperInfo())
+    except text_format.ParseError:
+        return _parse_tolerant(text)
+    return msg, _Scan()
+
+
+def _parse_tolerant(text: str) -> tuple[paper_pb2.PaperInfo, _Scan]:
+    scan = _Scan()
+    tok = text_format.Tokenizer(text.split("\n"))
+    _scan_message(tok, paper_pb2.PaperInfo.DESCRIPTOR, "", scan, None)
+    return text_format.Parse(_blank(text, scan.blanks), paper_pb2.PaperInfo()), scan
+
+
+@functools.cache
+def field_lines(path: Path) -> dict[str, int]:
+    """Where each known field of a record file first stands ("pub.year" -> line)."""
+    try:
+        return _parse_tolerant(path.read_text(encoding="utf-8"))[1].lines
+    except (OSError, UnicodeDecodeError, text_format.ParseError):
+        return {}
+
+
+def _check(rec: Record, has_year: bool) -> None:
     if not rec.title.strip():
         raise InputError(
             f'{rec.at("paper.title")}: paper.title is missing or empty; add title: "..." inside paper {{ }}'
         )
     if rec.year <= 0:
-        state = "missing" if "pub.year" not in rec.lines else f"{rec.year}"
+        state = f"{rec.year}" if has_year else "missing"
         raise InputError(
             f"{rec.at('pub.year')}: pub.year is {state}; set the publication year, e.g. pub {{ year: 2024 }}"
         )

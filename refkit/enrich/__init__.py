@@ -13,16 +13,14 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..cache import Cache, default_dir
-from ..http import Session
 from ..lock import Lock
 from ..model import Item
-from .arxiv import SPACING, Arxiv
-from .crossref import Crossref
 from .merge import merge
-from .resolve import Resolution, Resolver
+
+if TYPE_CHECKING:  # the network side is imported only when something must be looked up
+    from .resolve import Resolution
 
 log = logging.getLogger("refkit.enrich")
 
@@ -45,7 +43,7 @@ class Options:
     timeout: float = 20.0  # seconds per HTTP request (REFKIT_HTTP_TIMEOUT)
     retries: int = 5
     backoff: float = 1.0  # first retry delay in seconds; doubles each retry
-    arxiv_spacing: float = SPACING
+    arxiv_spacing: float = 3.0  # seconds between arXiv calls (arXiv API terms of use)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Options:
@@ -124,6 +122,12 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     results: dict[str, Resolution] = {}
     requests = 0
     if todo:
+        from ..cache import Cache, default_dir
+        from ..http import Session
+        from .arxiv import Arxiv
+        from .crossref import Crossref
+        from .resolve import Resolver
+
         if not options.mailto and mode != "offline":
             log.warning(
                 "no contact address: Crossref's public pool (slower); set REFKIT_MAILTO to your e-mail"

@@ -17,7 +17,6 @@ from .markup import clean
 
 SOURCE = "arxiv"
 BATCH = 100  # ids per request
-SPACING = 3.0  # seconds between requests (arXiv API terms of use)
 NS = {"a": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom"}
 _FEED_OPEN = (
     '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">'
