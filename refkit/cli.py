@@ -311,21 +311,21 @@ def sync_zotero(
     report_path: Path | None,
 ) -> None:
     """Sync the list into a Zotero library: one collection per venue, idempotent, and never
-    touching what refkit did not create. The API key comes from ZOTERO_API_KEY."""
-    import os
+    touching what refkit did not create. The API key comes from ZOTERO_API_KEY or the config file."""
 
     from platformdirs import user_cache_dir
 
+    from . import config
     from .errors import InputError
     from .zotero import DEFAULT_URL, SyncOptions, describe
     from .zotero import sync as run_sync
 
     if (group_id is None) == (user_id is None):
         raise InputError("give exactly one of --group ID or --user ID")
-    api_key = os.environ.get("ZOTERO_API_KEY", "").strip()
+    api_key = config.get("zotero_api_key") or ""
     if not api_key:
         raise InputError(
-            "set ZOTERO_API_KEY to a Zotero API key with write access (https://www.zotero.org/settings/keys)"
+            "set ZOTERO_API_KEY (or api_key under [zotero] in the config file) to a Zotero API key with write access (https://www.zotero.org/settings/keys)"
         )
     from . import lock as lockfile
 
@@ -337,14 +337,14 @@ def sync_zotero(
         library_type="group" if group_id is not None else "user",
         library_id=group_id if group_id is not None else user_id,  # type: ignore[arg-type]
         api_key=api_key,
-        base_url=os.environ.get("REFKIT_ZOTERO_URL") or DEFAULT_URL,
+        base_url=config.get("zotero_url") or DEFAULT_URL,
         root=root,
         dry_run=dry_run,
         prune=prune,
         force=force,
         progress=sys.stderr.isatty(),
         state_dir=state_dir
-        or Path(os.environ.get("REFKIT_STATE_DIR") or user_cache_dir("refkit")) / "zotero",
+        or Path(config.get("zotero_state_dir") or Path(user_cache_dir("refkit")) / "zotero"),
     )
     result = run_sync(items, options)
     if dry_run:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -47,15 +46,18 @@ class Options:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Options:
-        """Options from REFKIT_CROSSREF_URL, REFKIT_ARXIV_URL, REFKIT_MAILTO, REFKIT_CACHE_DIR,
-        REFKIT_HTTP_TIMEOUT; keyword overrides that are not None win."""
-        env = os.environ
+        """Options from the environment (REFKIT_CROSSREF_URL, REFKIT_ARXIV_URL, REFKIT_MAILTO,
+        REFKIT_CACHE_DIR, REFKIT_HTTP_TIMEOUT) or the config file (see config.py); keyword
+        overrides that are not None win."""
+        from .. import config
+
+        cache_dir = config.get("cache_dir")
         base = cls(
-            crossref_url=env.get("REFKIT_CROSSREF_URL") or CROSSREF_URL,
-            arxiv_url=env.get("REFKIT_ARXIV_URL") or ARXIV_URL,
-            mailto=env.get("REFKIT_MAILTO") or None,
-            cache_dir=Path(env["REFKIT_CACHE_DIR"]) if env.get("REFKIT_CACHE_DIR") else None,
-            timeout=float(env.get("REFKIT_HTTP_TIMEOUT") or 20.0),
+            crossref_url=config.get("crossref_url") or CROSSREF_URL,
+            arxiv_url=config.get("arxiv_url") or ARXIV_URL,
+            mailto=config.get("mailto"),
+            cache_dir=Path(cache_dir) if cache_dir else None,
+            timeout=float(config.get("http_timeout") or 20.0),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})
 

@@ -1,0 +1,20 @@
+"""Every test runs without the user's config file, cache or Zotero state: each gets its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from refkit import config
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path_factory.mktemp("refkit-home")
+    monkeypatch.setenv("REFKIT_CONFIG", str(home / "config.toml"))  # absent: defaults
+    monkeypatch.setenv("REFKIT_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("REFKIT_STATE_DIR", str(home / "state"))
+    monkeypatch.delenv("REFKIT_MAILTO", raising=False)
+    monkeypatch.delenv("ZOTERO_API_KEY", raising=False)
+    config._file.cache_clear()
