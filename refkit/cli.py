@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from .lock import Lock
-    from .model import Item
+    from .pipeline import Loaded
 
 log = logging.getLogger("refkit")
 
@@ -143,6 +142,7 @@ def export(
     from . import lock as lockfile
     from .errors import InputError
     from .files import write_atomic
+    from .pipeline import select
 
     if check and not all_:
         raise click.UsageError("--check goes with --all")
@@ -152,7 +152,8 @@ def export(
         )
     frozen = frozen or check  # --check compares with what the lock alone produces
     mode = _mode(refresh, frozen, offline)
-    items, new_lock, problems = _load(meta_dir, keep_going, mode, cache_dir, report_path)
+    loaded = _load(meta_dir, keep_going, mode, cache_dir, report_path)
+    items, new_lock = loaded.items, loaded.lock
     lock_path = lockfile.path_for(meta_dir)
     if all_:
         root = exports_dir or meta_dir.resolve().parent / "exports"
@@ -178,7 +179,7 @@ def export(
     else:
         if not frozen:
             lockfile.save(new_lock, lock_path)
-        chosen = _select(items, venue, year, keyword, key)
+        chosen = select(items, venue, year, keyword, key)
         if fmt:
             writer = writers.get("bibtex" if fmt == "bib" else fmt)
         elif output:
@@ -194,8 +195,8 @@ def export(
             click.echo(f"refkit: wrote {len(chosen)} records to {output}", err=True)
         else:
             click.echo(text, nl=False)
-    if problems:
-        raise _Exit(1, f"{len(problems)} bad record(s) skipped; fix them and rerun")
+    if loaded.problems:
+        raise _Exit(1, f"{len(loaded.problems)} bad record(s) skipped; fix them and rerun")
 
 
 def _mode(refresh: bool, frozen: bool, offline: bool) -> str:
@@ -211,58 +212,18 @@ def _load(
     mode: str,
     cache_dir: Path | None,
     report_path: Path | None,
-) -> tuple[list[Item], Lock, list[str]]:
-    """read -> normalize -> enrich, with the list's lock; bad records are errors unless
-    keep_going. Returns the items, the lock to save (unless frozen) and the problems."""
-    from . import lock as lockfile
-    from . import report
-    from .enrich import Options, enrich
-    from .normalize import normalize
-    from .prototxt import read
+) -> Loaded:
+    """The pipeline, with its problems and summary printed."""
+    from .enrich import Options
+    from .pipeline import load
 
-    records, problems = read(meta_dir, keep_going=keep_going)
-    for problem in problems:
-        click.echo(f"refkit: error: {problem}", err=True)
-    if not records:
-        raise _Exit(1, "no valid records; nothing written")
-    old_lock = lockfile.load(lockfile.path_for(meta_dir))
-    items, new_lock = normalize(records, old_lock)
-    if problems:  # a record that failed to parse keeps its pins until it is fixed
-        new_lock = {**{rid: e for rid, e in old_lock.items() if rid not in new_lock}, **new_lock}
     options = Options.from_env(mode=mode, cache_dir=cache_dir, progress=sys.stderr.isatty())
-    result = enrich(items, new_lock, options)
-    if report_path:
-        report.write(report_path, result.report)
-    for line in result.summary:
+    loaded = load(meta_dir, options, keep_going, report_path)
+    for problem in loaded.problems:
+        click.echo(f"refkit: error: {problem}", err=True)
+    for line in loaded.summary:
         click.echo(f"refkit: {line}", err=True)
-    return result.items, result.lock, problems
-
-
-def _select(
-    items: list[Item],
-    venue: tuple[str, ...],
-    year: tuple[int, ...],
-    keyword: tuple[str, ...],
-    key: tuple[str, ...],
-) -> list[Item]:
-    """Filters combine with AND; repeated values of one filter with OR."""
-    from .model import year as year_of
-
-    venues = {v.casefold() for v in venue}
-    keywords = {k.casefold() for k in keyword}
-    out = []
-    for it in items:
-        c = it["custom"]
-        if venues and not venues & {c["venue"].casefold(), c["venue_key"].casefold()}:
-            continue
-        if year and year_of(it) not in year:
-            continue
-        if keywords and not keywords & {k.casefold() for k in c["keywords"]}:
-            continue
-        if key and it["id"] not in key:
-            continue
-        out.append(it)
-    return out
+    return loaded
 
 
 @cli.group()
@@ -330,7 +291,8 @@ def sync_zotero(
     from . import lock as lockfile
 
     mode = _mode(refresh, frozen, offline)
-    items, new_lock, _ = _load(meta_dir, False, mode, cache_dir, report_path)
+    loaded = _load(meta_dir, False, mode, cache_dir, report_path)
+    items, new_lock = loaded.items, loaded.lock
     if not frozen and not dry_run:
         lockfile.save(new_lock, lockfile.path_for(meta_dir))
     options = SyncOptions(

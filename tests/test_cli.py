@@ -205,3 +205,12 @@ def test_keep_going_exports_the_valid_records_and_exits_1(listdir: Path) -> None
     assert out.returncode == 1
     assert out.stderr.count("refkit: error:") == 2
     assert len(keys_of((listdir / "out.bib").read_text())) == 125
+
+
+def test_keep_going_keeps_the_pins_of_records_that_failed_to_parse(listdir: Path) -> None:
+    gptq = listdir / "meta/2023/gptq.prototxt"
+    gptq.write_text(gptq.read_text().replace('title: "GPTQ', "title: GPTQ"))  # now invalid
+    out = run("export", "--keep-going", "-o", "out.bib", cwd=listdir)
+    assert out.returncode == 1 and "2023/gptq.prototxt:2:" in out.stderr
+    lock = (listdir / "refkit.lock").read_text()
+    assert '[records."2023/gptq"]\nkey = "frantar2023gptq"' in lock
