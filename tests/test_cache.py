@@ -72,7 +72,7 @@ def _rows(path: Path) -> int:
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
         try:
-            sql = "SELECT COUNT(*) FROM responses WHERE source = 'crossref'"
+            sql = "SELECT COUNT(*) FROM responses WHERE source LIKE 'crossref %'"
             return db.execute(sql).fetchone()[0]
         finally:
             db.close()
@@ -134,7 +134,7 @@ def test_kill_9_mid_run_then_rerun(tmp_path: Path) -> None:
 def _crossref_keys(directory: Path) -> tuple[set[str], int]:
     """(DOIs fetched, number of searches) the cache holds for Crossref."""
     db = sqlite3.connect(directory / FILENAME)
-    keys = [k for (k,) in db.execute("SELECT key FROM responses WHERE source = 'crossref'")]
+    keys = [k for (k,) in db.execute("SELECT key FROM responses WHERE source LIKE 'crossref %'")]
     db.close()
     dois = {k.removeprefix("works/") for k in keys if k.startswith("works/")}
     return dois, len(keys) - len(dois)

@@ -40,15 +40,16 @@ def closed_port() -> str:
 
 @pytest.fixture(scope="module")
 def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Enrichment, Path, int, int]:
-    """One cold run over the 125 records: (result, cache dir, crossref requests, violations)."""
+    """One cold run over the 125 records: (result, cache dir, crossref requests, violations,
+    (crossref url, arxiv url))."""
     cache = tmp_path_factory.mktemp("cache")
     with CrossrefServer(WORKS, limits=FAST) as cr, ArxivServer(ENTRIES) as ax:
         result = enrich(ITEMS, {}, options(cr, ax, cache))
-        return result, cache, len(cr.requests), cr.violations + ax.violations
+        return result, cache, len(cr.requests), cr.violations + ax.violations, (cr.url, ax.url)
 
 
 def test_cold_run_enriches_every_record_within_the_limits(cold) -> None:
-    result, _, crossref_requests, violations = cold
+    result, _, crossref_requests, violations, _ = cold
     assert violations == 0
     assert [i["id"] for i in result.items] == [i["id"] for i in ITEMS]
     assert len(result.report) == len(ITEMS) and not result.not_enriched
@@ -89,8 +90,9 @@ def test_warm_run_makes_no_requests(cold, tmp_path: Path) -> None:
     # the lock alone: no cache, no network
     again = enrich(ITEMS, result.lock, Options(dead, dead, None, tmp_path, "normal"))
     assert again.requests == 0 and again.items == result.items and not again.lock_changed
-    # an empty lock and the warm cache: no network either, and the same lock
-    rebuilt = enrich(ITEMS, {}, Options(dead, dead, None, cache, "normal"))
+    # an empty lock and the warm cache of the same (now stopped) servers: no request either
+    crossref_url, arxiv_url = cold[-1]
+    rebuilt = enrich(ITEMS, {}, Options(crossref_url, arxiv_url, None, cache, "normal"))
     assert rebuilt.requests == 0 and rebuilt.items == result.items
     assert locks.dumps(rebuilt.lock) == locks.dumps(result.lock)
 
@@ -127,7 +129,7 @@ def test_normal_mode_looks_up_only_what_the_lock_lacks(cold, tmp_path: Path) -> 
 
 
 def test_refresh_asks_again_and_a_remote_change_shows_in_the_lock(cold) -> None:
-    result, cache, crossref_requests, _ = cold
+    result, cache, crossref_requests, *_ = cold
     changed = [dict(w) for w in WORKS]
     acl = next(w for w in changed if w["DOI"] == "10.18653/v1/2023.acl-long.35")
     acl["page"] = "1852-1866"
@@ -225,3 +227,16 @@ def test_polite_pool_limits_with_latency(tmp_path: Path) -> None:
         assert 1 < cr.max_in_flight <= 3  # the allowed concurrency is used, never exceeded
         assert all(r.query.get("mailto") == "ci@example.org" for r in cr.requests)
     assert not out.not_enriched
+
+
+def test_cached_answers_belong_to_their_server(cold) -> None:
+    """A cache filled from one server never answers for another (a test server's data must not
+    leak into exports made against the real APIs)."""
+    _, cache, *_ = cold
+    other = closed_port()
+    result = enrich(
+        ITEMS, {}, Options(other, f"{other}/api/query", cache_dir=cache, mode="offline")
+    )
+    assert result.requests == 0
+    assert len(result.not_enriched) > 90
+    assert all("DOI" not in i or i["DOI"].startswith("10.48550/") for i in result.items)

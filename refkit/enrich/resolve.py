@@ -81,18 +81,20 @@ class Resolver:
     ) -> None:
         self.session, self.cache, self.arxiv, self.crossref = session, cache, arxiv, crossref
         self.mode = mode
+        # cache sources name the server too: answers of one server never stand in for another's
+        self.source = {"arxiv": f"arxiv {arxiv.url}", "crossref": f"crossref {crossref.url}"}
 
     def cached(self, source: str, key: str, fetch: Callable[[], str | None]) -> str | None:
         """A raw answer from the cache, else from `fetch` (stored, "not found" included)."""
         if self.mode != "refresh":
-            hit = self.cache.get(source, key)
+            hit = self.cache.get(self.source[source], key)
             if hit is not None:
                 return hit.body if hit.found else None
         try:
             body = fetch()
         except NotFound:
             body = None
-        self.cache.put(source, key, body)
+        self.cache.put(self.source[source], key, body)
         return body
 
     def resolve(self, items: list[Item], progress: bool) -> dict[str, Resolution]:
@@ -116,7 +118,7 @@ class Resolver:
         out: dict[str, str | None | Exception] = {}
         todo = []
         for aid in sorted(set(ids)):
-            hit = self.cache.get("arxiv", aid) if self.mode != "refresh" else None
+            hit = self.cache.get(self.source["arxiv"], aid) if self.mode != "refresh" else None
             if hit is not None:
                 out[aid] = hit.body if hit.found else None
             else:
@@ -128,7 +130,7 @@ class Resolver:
                 out.update({aid: exc for aid in batch})
                 continue
             for aid, raw in got.items():
-                self.cache.put("arxiv", aid, raw)
+                self.cache.put(self.source["arxiv"], aid, raw)
                 out[aid] = raw
         for aid in todo:
             out.setdefault(aid, ValueError(f"malformed arXiv id {aid!r}"))
