@@ -4,40 +4,23 @@ nothing half-written)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.cli import ROOT, copy_list, refkit
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "REFKIT_CROSSREF_URL": "http://127.0.0.1:9",
-        "REFKIT_ARXIV_URL": "http://127.0.0.1:9/api/query",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "refkit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return refkit(cwd, *args)
 
 
 @pytest.fixture
 def listdir(tmp_path: Path) -> Path:
     """A copy of the list (meta/ and its lock) that a test may change."""
-    shutil.copytree(ROOT / "meta", tmp_path / "meta")
-    if (ROOT / "refkit.lock").exists():
-        shutil.copy(ROOT / "refkit.lock", tmp_path / "refkit.lock")
-    return tmp_path
+    return copy_list(tmp_path)
 
 
 def keys_of(bib: str) -> list[str]:

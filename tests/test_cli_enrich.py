@@ -4,54 +4,41 @@ fills the lock; then, with no network at all, `--check` and `--frozen` reproduce
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from refkit import lock as locks
+from tests.cli import CLOSED, ROOT, copy_list, refkit
 from tests.servers.arxiv import ArxivServer
 from tests.servers.crossref import CrossrefServer
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests/data/enrich"
 WORKS = json.loads((DATA / "crossref_works.json").read_text(encoding="utf-8"))
 ENTRIES = json.loads((DATA / "arxiv_entries.json").read_text(encoding="utf-8"))
 FAST = {"polite": (200, 100, 4)}
-CLOSED = "http://127.0.0.1:9"
 
 
-def refkit(
+def run(
     cwd: Path, *args: str, crossref: str = CLOSED, arxiv: str = CLOSED
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "REFKIT_CROSSREF_URL": crossref,
-        "REFKIT_ARXIV_URL": arxiv,
-        "REFKIT_MAILTO": "ci@example.org",
-        "REFKIT_HTTP_TIMEOUT": "3",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "refkit", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    return refkit(
+        cwd,
+        *args,
+        REFKIT_CROSSREF_URL=crossref,
+        REFKIT_ARXIV_URL=arxiv,
+        REFKIT_MAILTO="ci@example.org",
+        REFKIT_HTTP_TIMEOUT="3",
     )
 
 
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the list whose lock was filled by one export against the local servers."""
-    root = tmp_path_factory.mktemp("list")
-    shutil.copytree(ROOT / "meta", root / "meta")
-    shutil.copy(ROOT / "refkit.lock", root / "refkit.lock")
+    root = copy_list(tmp_path_factory.mktemp("list"))
     with CrossrefServer(WORKS, limits=FAST) as cr, ArxivServer(ENTRIES, min_interval=0.2) as ax:
-        out = refkit(
+        out = run(
             root, "export", "--all", "--report", "report.jsonl", crossref=cr.url, arxiv=ax.url
         )
         assert out.returncode == 0, out.stderr
@@ -89,13 +76,13 @@ def test_enriched_values_reach_every_format(filled: Path) -> None:
 
 def test_offline_check_and_frozen_reproduce_the_exports(filled: Path, tmp_path: Path) -> None:
     before = {p: p.read_bytes() for p in (filled / "exports").rglob("*") if p.is_file()}
-    check = refkit(filled, "export", "--all", "--check")
+    check = run(filled, "export", "--all", "--check")
     assert check.returncode == 0, check.stderr
-    again = refkit(filled, "export", "--all")  # default mode, network unreachable: the lock decides
+    again = run(filled, "export", "--all")  # default mode, network unreachable: the lock decides
     assert again.returncode == 0, again.stderr
     assert {p: p.read_bytes() for p in before} == before
     assert "not enriched" not in again.stderr  # nothing left to look up
-    frozen = refkit(filled, "export", "--frozen", "-o", str(tmp_path / "x.json"))
+    frozen = run(filled, "export", "--frozen", "-o", str(tmp_path / "x.json"))
     assert frozen.returncode == 0, frozen.stderr
     assert json.loads((tmp_path / "x.json").read_text()) == json.loads(
         (filled / "exports/papers.json").read_text()

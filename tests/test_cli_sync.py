@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import copy_list, refkit
 from tests.servers.zotero import ZoteroServer
 
-ROOT = Path(__file__).resolve().parent.parent
 KEY = "K" * 24
 GID = 4242
 LIB = f"groups/{GID}"
@@ -21,30 +18,23 @@ LIB = f"groups/{GID}"
 def run(
     zs: ZoteroServer, tmp_path: Path, *args: str, key: str = KEY
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "ZOTERO_API_KEY": key,
-        "REFKIT_ZOTERO_URL": zs.url,
-        "REFKIT_CROSSREF_URL": "http://127.0.0.1:9",
-        "REFKIT_ARXIV_URL": "http://127.0.0.1:9/api/query",
-        "REFKIT_CACHE_DIR": str(tmp_path / "cache"),
-    }
     if not (tmp_path / "meta").exists():  # a copy: sync pins lookups in the list's lock
-        shutil.copytree(ROOT / "meta", tmp_path / "meta")
-        shutil.copy(ROOT / "refkit.lock", tmp_path / "refkit.lock")
-    cmd = [
-        sys.executable,
-        "-m",
-        "refkit",
-        "sync",
-        "zotero",
-        "--meta",
-        str(tmp_path / "meta"),
-        "--state-dir",
-        str(tmp_path / "state"),
+        copy_list(tmp_path)
+    return refkit(
+        tmp_path,
+        *(
+            "sync",
+            "zotero",
+            "--meta",
+            str(tmp_path / "meta"),
+            "--state-dir",
+            str(tmp_path / "state"),
+        ),
         *args,
-    ]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+        ZOTERO_API_KEY=key,
+        REFKIT_ZOTERO_URL=zs.url,
+        REFKIT_CACHE_DIR=str(tmp_path / "cache"),
+    )
 
 
 @pytest.fixture
