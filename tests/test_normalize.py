@@ -233,3 +233,17 @@ def test_normalize_does_not_mutate_the_lock() -> None:
     assert items[0]["id"] == "x2023y"
     assert new == {"2023/b": {"key": "x2023y", "doi": "none"}}
     assert lock == {"2023/b": {"key": "x2023y", "doi": "none"}, "gone/z": {"key": "zz"}}
+
+
+def test_a_venue_label_the_table_lacks_exports_as_a_conference_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    records = [rec("2025/a", "Alpha", where="NAACL"), rec("2025/b", "Beta", where="naacl")]
+    with caplog.at_level("WARNING", logger="refkit"):
+        items, _ = normalize(records, {})
+    assert [m for m in caplog.messages if "NAACL" in m] == [
+        "meta/2025/a.prototxt:1: venue 'NAACL' is not in refkit's venue table; exported as a "
+        "conference of that name (add it to refkit/venues.py)"
+    ]
+    assert {it["type"] for it in items} == {"paper-conference"}
+    assert items[0]["container-title"] == "NAACL" and items[0]["event-title"] == "NAACL 2023"
