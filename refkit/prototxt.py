@@ -229,7 +229,7 @@ def _scan_enum(
         (v, ln) for v, ln in values if not v.isdigit() and v not in fd.enum_type.values_by_name
     ]
     if unknown:
-        scan.unknown.extend((f"{fd.enum_type.name} name {v!r} in {path}", ln) for v, ln in unknown)
+        scan.unknown.extend((f"{path} value {v!r}", ln) for v, ln in unknown)
         known = [v for v, _ in values if (v, _) not in unknown]
         keep = f"{fd.name}: [{', '.join(known)}]" if listed and known else ""
         scan.blanks.append(
