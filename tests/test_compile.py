@@ -168,6 +168,26 @@ def test_biblatex_full_list_clean(full_list: list[Item], tmp_path: Path) -> None
     assert bbl_keys(out.bbl) == {i["citation-key"] for i in full_list}
 
 
+# BibTeX's standard and natbib styles: bibtex alone (an .aux citing every entry) is enough to
+# see their warnings, since they come from the .bst reading the entries.
+MORE_STYLES = ("plain", "abbrv", "alpha", "unsrt", "apalike", "abbrvnat", "unsrtnat")
+
+
+@pytest.mark.parametrize("style", MORE_STYLES)
+def test_full_list_is_warning_free_under_other_styles(
+    style: str, full_list: list[Item], tmp_path: Path
+) -> None:
+    (tmp_path / "refs.bib").write_text(FORMATS["bibtex"].write(full_list), encoding="utf-8")
+    (tmp_path / "doc.aux").write_text(
+        f"\\citation{{*}}\n\\bibdata{{refs}}\n\\bibstyle{{{style}}}\n"
+    )
+    proc = _run(["bibtex", "doc"], tmp_path)
+    blg = (tmp_path / "doc.blg").read_text(encoding="latin-1")
+    assert proc.returncode == 0, blg
+    assert bibtex_problems(blg) == []
+    assert len(bbl_keys((tmp_path / "doc.bbl").read_text(encoding="latin-1"))) == len(full_list)
+
+
 @pytest.mark.parametrize("style", list(STYLES))
 def test_tricky_items_compile_clean(style: str, tmp_path: Path) -> None:
     out = compile_bibtex(tmp_path, FORMATS["bibtex"].write(TRICKY), style)
