@@ -95,7 +95,7 @@ def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) 
     record = list(item.get("author", []))
     if not any("literal" in n for n in record):
         for source in order:
-            remote = [dict(n) for n in (found.get(source) or {}).get("author", [])]
+            remote: list[Name] = [Name(**n) for n in (found.get(source) or {}).get("author", [])]
             if source == "crossref" and not venue:
                 continue
             if not remote:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -184,7 +185,7 @@ class Resolver:
         dois = [d for d in (self.crossref.derived_doi(item), ax.get("doi", "")) if d]
         for doi in dict.fromkeys(d.lower() for d in dois if not d.lower().startswith("10.48550/")):
             body = self.cached(
-                "crossref", f"works/{doi}", lambda d=doi: self.crossref.ask(self.session, doi=d)
+                "crossref", f"works/{doi}", partial(self.crossref.ask, self.session, doi=doi)
             )
             if body is None:
                 res.evidence.append({"source": "crossref", "doi": doi, "result": "not found"})

@@ -232,7 +232,8 @@ class Client:
 
         def delete(zot: zotero.Zotero) -> int:
             zot.delete_item(payload, last_modified=library_version)
-            return int(zot.request.headers.get("last-modified-version", library_version))
+            headers = zot.request.headers if zot.request is not None else {}
+            return int(headers.get("last-modified-version", library_version))
 
         return self.call("deleting items", delete)
 

@@ -163,7 +163,8 @@ def digest(owned: dict[str, Any]) -> str:
 
 def split_extra(extra: str) -> tuple[list[str], list[str]]:
     """Extra's lines as (refkit's lines, everyone else's lines), each in order."""
-    ours, theirs = [], []
+    ours: list[str] = []
+    theirs: list[str] = []
     for line in (extra or "").splitlines():
         match = _LINE.match(line.strip())
         (ours if match and match.group(1) in OWNED_LABELS else theirs).append(line)
