@@ -20,7 +20,6 @@ import httpx2
 from .. import http
 from ..http import Failed, Session
 from ..model import Item, year
-from .markup import clean
 from .match import VERSIONS_OF_RECORD, Wanted
 
 SOURCE = "crossref"
@@ -146,8 +145,3 @@ class Crossref:
         except (habanero.RequestError, RuntimeError, ValueError) as exc:
             raise Failed(f"Crossref request failed: {exc}") from exc
         return http.last_body()
-
-
-def title_of(work: dict[str, Any]) -> str:
-    titles = work.get("title") or [""]
-    return clean(titles[0])
