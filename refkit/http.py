@@ -142,6 +142,15 @@ class Session:
         host = self.hosts.get(_host(url))
         return self.offline or bool(host and (host.unreachable or host.blocked))
 
+    def check(self, url: str) -> None:
+        """Raise at once what `get` would raise before asking: offline, a host found
+        unreachable, a host that answered 403 (spares building a request that cannot go)."""
+        host = self.hosts.get(_host(url))
+        if self.offline or (host and host.unreachable):
+            raise Unreachable(f"{_host(url)}: not reachable (offline)")
+        if host and host.blocked:
+            raise Blocked(f"{_host(url)}: answered 403 Forbidden earlier in this run")
+
     def get(
         self,
         url: str,

@@ -120,13 +120,24 @@ def _place(item: Item, venue: venues.Venue, rec: Record, aid: str, institutions:
 
 
 def _warn_unknown_venues(records: list[Record]) -> None:
-    seen: set[str] = set()
+    """One warning per distinct unknown label (count, first place); every place at -v."""
+    places: dict[str, list[Record]] = {}
+    labels: dict[str, str] = {}
     for rec in records:
         label = " ".join(rec.where.split())
-        if venues.lookup(label)[0] is None and label.casefold() not in seen:
-            seen.add(label.casefold())
-            log.warning(
-                "%s: venue %r is not in refkit's venue table; exported as a conference of that name (add it to refkit/venues.py)",
-                rec.at("pub.where"),
-                label,
-            )
+        if venues.lookup(label)[0] is None:
+            places.setdefault(label.casefold(), []).append(rec)
+            labels.setdefault(label.casefold(), label)
+    for folded, recs in places.items():
+        log.warning(
+            "venue %r is not in refkit's venue table, in %d record%s (e.g. %s); exported as a conference of that name (add it to refkit/venues.py)",
+            labels[folded],
+            len(recs),
+            "s" if len(recs) != 1 else "",
+            recs[0].at("pub.where"),
+        )
+        if log.isEnabledFor(logging.INFO):
+            for rec in recs:
+                log.info(
+                    "%s: venue %r is not in refkit's venue table", rec.at("pub.where"), rec.where
+                )

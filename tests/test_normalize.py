@@ -242,8 +242,8 @@ def test_a_venue_label_the_table_lacks_exports_as_a_conference_with_one_warning(
     with caplog.at_level("WARNING", logger="refkit"):
         items, _ = normalize(records, {})
     assert [m for m in caplog.messages if "NAACL" in m] == [
-        "meta/2025/a.prototxt:1: venue 'NAACL' is not in refkit's venue table; exported as a "
-        "conference of that name (add it to refkit/venues.py)"
+        "venue 'NAACL' is not in refkit's venue table, in 2 records (e.g. meta/2025/a.prototxt:1); "
+        "exported as a conference of that name (add it to refkit/venues.py)"
     ]
     assert {it["type"] for it in items} == {"paper-conference"}
     assert items[0]["container-title"] == "NAACL" and items[0]["event-title"] == "NAACL 2023"

@@ -161,7 +161,7 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
             cache.close()
 
     today = date.today().isoformat()
-    before = json.dumps(lock, sort_keys=True)
+    before = dict(lock)  # entries are replaced below, never changed in place
     out_items, report, published, missing, unreachable = [], [], [], [], 0
     for item in items:
         rid = item["custom"]["record_id"]
@@ -222,7 +222,7 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     return Enrichment(
         items=out_items,
         lock=lock,
-        lock_changed=json.dumps(lock, sort_keys=True) != before,
+        lock_changed=lock != before,
         report=report,
         summary=summary,
         requests=requests,

@@ -91,6 +91,7 @@ class Resolver:
             hit = self.cache.get(self.source[source], key)
             if hit is not None:
                 return hit.body if hit.found else None
+        self.session.check(self.crossref.url if source == "crossref" else self.arxiv.url)
         try:
             body = fetch()
         except NotFound:
@@ -101,6 +102,10 @@ class Resolver:
     def resolve(self, items: list[Item], progress: bool) -> dict[str, Resolution]:
         ids = [i["custom"]["arxiv_id"] for i in items if i.get("custom", {}).get("arxiv_id")]
         out: dict[str, Resolution] = {}
+        if self.mode == "offline":  # the cache alone: no network wait to overlap, so no threads
+            entries: Future = Future()
+            entries.set_result(self.arxiv_entries(ids))
+            return {item["custom"]["record_id"]: self.one(item, entries) for item in items}
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             entries = pool.submit(self.arxiv_entries, ids)
             order = sorted(items, key=lambda i: bool(i["custom"].get("arxiv_id")))
