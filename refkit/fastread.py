@@ -52,16 +52,52 @@ def unknown_value(path: str, value: str) -> str:
     return f"keyword {value!r}" if path == "keyword.words" else f"{path} value {value!r}"
 
 
+@dataclass(frozen=True)
+class _Field:
+    """What the reader needs of a field, looked up once per schema (descriptor calls are slow)."""
+
+    kind: str  # "message", "string", "int32", "enum", or "other" (never in the subset)
+    repeated: bool
+    message: Descriptor | None
+    enum_names: frozenset[str]
+
+
+_KINDS = {
+    FieldDescriptor.TYPE_MESSAGE: "message",
+    FieldDescriptor.TYPE_STRING: "string",
+    FieldDescriptor.TYPE_INT32: "int32",
+    FieldDescriptor.TYPE_ENUM: "enum",
+}
+_SCHEMAS: dict[str, dict[str, _Field]] = {}
+
+
+def _schema(desc: Descriptor) -> dict[str, _Field]:
+    schema = _SCHEMAS.get(desc.full_name)
+    if schema is None:
+        schema = _SCHEMAS[desc.full_name] = {
+            fd.name: _Field(
+                _KINDS.get(fd.type, "other"),
+                fd.is_repeated,
+                fd.message_type,
+                frozenset(fd.enum_type.values_by_name) if fd.enum_type else frozenset(),
+            )
+            for fd in desc.fields
+        }
+    return schema
+
+
 def parse(text: str, desc: Descriptor) -> Parsed | None:
     """The message in `text`, or None when `text` is outside the subset (ask protobuf)."""
     root: dict[str, Any] = {}
     out = Parsed(root)
-    # (descriptor or None inside an unknown message, the dict being filled, "path." prefix)
-    stack: list[tuple[Descriptor | None, dict[str, Any], str]] = [(desc, root, "")]
-    cur_desc: Descriptor | None = desc
+    # (fields of the message, or None inside an unknown message; the dict being filled; "path.")
+    top = _schema(desc)
+    stack: list[tuple[dict[str, _Field] | None, dict[str, Any], str]] = [(top, root, "")]
+    schema: dict[str, _Field] | None = top
     cur, prefix = root, ""
+    match = _LINE.fullmatch
     for n, line in enumerate(text.split("\n"), 1):
-        m = _LINE.fullmatch(line)
+        m = match(line)
         if m is None:
             return None
         name, string, integer, ident, brace, brace2, close = m.groups()
@@ -69,48 +105,48 @@ def parse(text: str, desc: Descriptor) -> Parsed | None:
             if len(stack) == 1:
                 return None
             stack.pop()
-            cur_desc, cur, prefix = stack[-1]
+            schema, cur, prefix = stack[-1]
             continue
         if name is None:
             continue
         opens = brace or brace2
-        fd = cur_desc.fields_by_name.get(name) if cur_desc is not None else None
+        fd = schema.get(name) if schema is not None else None
         if fd is None:
-            if cur_desc is not None:
+            if schema is not None:
                 out.unknown.append((f"field {prefix + name!r}", n))
             if opens:  # an unknown message: skipped to its "}"
                 stack.append((None, {}, ""))
-                cur_desc, cur, prefix = stack[-1]
+                schema, cur, prefix = stack[-1]
             continue
         path = prefix + name
         out.lines.setdefault(path, n)
-        repeated = fd.is_repeated
-        if fd.type == FieldDescriptor.TYPE_MESSAGE:
-            if not opens or repeated or name in cur:
+        kind = fd.kind
+        if kind == "message":
+            if not opens or fd.repeated or name in cur or fd.message is None:
                 return None
             child: dict[str, Any] = {}
             cur[name] = child
-            stack.append((fd.message_type, child, path + "."))
-            cur_desc, cur, prefix = stack[-1]
+            stack.append((_schema(fd.message), child, path + "."))
+            schema, cur, prefix = stack[-1]
             continue
         if opens:
             return None
         value: Any
-        if fd.type == FieldDescriptor.TYPE_STRING and string is not None:
+        if kind == "string" and string is not None:
             value = string[1:-1]
             if "\\" in value:
                 value = _ESCAPE.sub(lambda e: _UNESCAPED[e.group(1)], value)
-        elif fd.type == FieldDescriptor.TYPE_INT32 and integer is not None:
+        elif kind == "int32" and integer is not None:
             value = int(integer)
             if value not in INT32:
                 return None
-        elif fd.type == FieldDescriptor.TYPE_ENUM and ident is not None:
+        elif kind == "enum" and ident is not None:
             value = ident
-            if ident not in fd.enum_type.values_by_name:
+            if ident not in fd.enum_names:
                 out.unknown.append((unknown_value(path, ident), n))
         else:
             return None
-        if repeated:
+        if fd.repeated:
             cur.setdefault(name, []).append(value)
         elif name in cur:
             return None
