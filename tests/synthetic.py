@@ -147,7 +147,7 @@ class Written:
 
     meta: Path
     records: int = 0
-    keywords: set[str] = field(default_factory=set)  # every keyword name used
+    keywords: dict[str, list[str]] = field(default_factory=dict)  # record id -> keywords
     non_paper: list[Path] = field(default_factory=list)
     new_fields: dict[str, int] = field(default_factory=dict)  # unknown field -> records using it
 
@@ -201,7 +201,6 @@ def _record(rng: random.Random, i: int, out: Written) -> tuple[str, str]:
     words = rng.sample(KNOWN_KEYWORDS, rng.choice((1, 1, 2)))
     if rng.random() < 0.5:
         words.append(rng.choice(NEW_KEYWORDS))
-    out.keywords.update(words)
     lines += ["keyword {", *(f"  words: {k}" for k in words), "}"]
     if rng.random() < 0.9:  # the newer top-level fields, on most records
         lines.append(f"update_time: {1_600_000_000 + i * 3_600}")
@@ -213,6 +212,7 @@ def _record(rng: random.Random, i: int, out: Written) -> tuple[str, str]:
         for name in fields:
             out.new_fields[name] = out.new_fields.get(name, 0) + 1
     stem = f"Bóža-fast-{i}" if i % 23 == 0 else f"{w}-{i}"
+    out.keywords[f"{year}/{stem}"] = words
     return f"{year}/{stem}", "\n".join(lines) + "\n"
 
 

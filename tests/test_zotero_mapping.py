@@ -114,3 +114,20 @@ def test_extra_keeps_members_lines() -> None:
     assert extra.splitlines() == ["Read: yes", "refkit-id: gptq abcd1234", "arXiv: 1"]
     assert m.marker(extra) == ("gptq", "abcd1234")
     assert m.split_extra(extra)[1] == ["Read: yes"]
+
+
+def test_unknown_keyword_names_become_tags(tmp_path: Path) -> None:
+    """A keyword name newer than refkit's format is still the record's tag in Zotero."""
+    from refkit.normalize import normalize
+    from refkit.prototxt import read
+
+    path = tmp_path / "meta/2025/x.prototxt"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        'paper {\n  title: "Agents"\n}\npub {\n  year: 2025\n}\n'
+        "keyword {\n  words: agents\n  words: quantization\n}\n",
+        encoding="utf-8",
+    )
+    records, _ = read(tmp_path / "meta")
+    items, _ = normalize(records, {})
+    assert m.to_zotero(items[0])["tags"] == ["agents", "quantization"]
