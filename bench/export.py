@@ -1,8 +1,9 @@
 """Export benchmark: the list end to end, 10k synthetic items per format, and start-up time.
 
 Run from the repository root: `python bench/export.py [--repeat 5]`. Prints tables; asserts
-nothing. Targets: the list in all four formats <= 1 s in total including start-up; 10,000
-items <= 5 s per format, growing linearly; `refkit --help` <= 0.3 s.
+nothing. Targets: the list in all four formats <= 0.5 s in total including start-up, with a
+complete lock; 10,000 items <= 5 s per format (writer only), growing linearly; `refkit --help`
+<= 0.15 s. The 10,000-record first run end to end is bench/scale.py.
 """
 
 from __future__ import annotations
@@ -57,6 +58,24 @@ def synthetic(base: list[Item], n: int) -> list[Item]:
     return out
 
 
+def complete_lock(meta: Path) -> None:
+    """Pin every record the committed lock has not looked up yet as a finished lookup that
+    found nothing (what a run with network access pins for such a record): the lock is then
+    complete, as on a maintainer's machine, and an export makes no lookup at all."""
+    from datetime import date
+
+    from refkit import lock as lockfile
+    from refkit.enrich import basis
+
+    path = lockfile.path_for(meta)
+    lock = lockfile.load(path)
+    for item in load_items(meta):
+        entry = lock[item["custom"]["record_id"]]
+        if "doi" not in entry:
+            entry.update(doi="none", basis=basis(item), date=date.today().isoformat(), sources=[])
+    lockfile.save(lock, path)
+
+
 def bench_list(repeat: int) -> None:
     """End to end through the CLI on a copy of the list (meta/ and refkit.lock)."""
     print("\n(a) the 125-record list, all four formats, start-up included")
@@ -64,6 +83,10 @@ def bench_list(repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(ROOT / "meta", Path(tmp) / "meta")
         shutil.copy(ROOT / "refkit.lock", Path(tmp) / "refkit.lock")
+        complete = Path(tmp) / "complete"
+        shutil.copytree(ROOT / "meta", complete / "meta")
+        shutil.copy(ROOT / "refkit.lock", complete / "refkit.lock")
+        complete_lock(complete / "meta")
         # No network here: a closed port makes the default mode's lookups fail at once.
         env = {
             **os.environ,
@@ -71,14 +94,18 @@ def bench_list(repeat: int) -> None:
             "REFKIT_ARXIV_URL": "http://127.0.0.1:9/q",
         }
 
-        def run(*args: str) -> float:
+        def run(*args: str, cwd: Path = Path(tmp)) -> float:
             argv = [*cmd, *args]
             return timed(
-                lambda: subprocess.run(argv, check=True, capture_output=True, cwd=tmp, env=env),
+                lambda: subprocess.run(argv, check=True, capture_output=True, cwd=cwd, env=env),
                 repeat,
             )
 
-        rows = [
+        each = {n: run("export", "-f", n, "-o", f"refs-{n}{f.suffix}", cwd=complete)
+                for n, f in FORMATS.items()}  # fmt: skip
+        rows = [(f"refkit export -f {name} (complete lock)", t) for name, t in each.items()]
+        rows.append(("  sum of the 4 processes above (complete lock)", sum(each.values())))
+        rows += [
             (
                 "refkit export --all --frozen (one process: 4 formats + by-venue)",
                 run("export", "--all", "--frozen"),
@@ -97,7 +124,7 @@ def bench_list(repeat: int) -> None:
             rows.append((f"  sum of the 4 {mode} processes above", sum(each.values())))
         for label, t in rows:
             print(f"  {label:<66} {t * 1000:7.1f} ms")
-        print("  target: the list in all four formats <= 1000 ms")
+        print("  target: the list in all four formats with a complete lock <= 500 ms")
 
 
 def bench_scaling(items: list[Item], repeat: int) -> None:
@@ -118,7 +145,7 @@ def bench_startup(repeat: int) -> None:
     t = timed(
         lambda: subprocess.run(argv, check=True, capture_output=True, cwd=ROOT), max(repeat, 5)
     )
-    print(f"  {label}: {t * 1000:.1f} ms (best of {max(repeat, 5)})  target <= 300")
+    print(f"  {label}: {t * 1000:.1f} ms (best of {max(repeat, 5)})  target <= 150")
 
 
 def main() -> None:

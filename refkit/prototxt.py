@@ -17,13 +17,15 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from google.protobuf import text_format
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
 from . import fastread, paper_pb2
 from .errors import InputError, RecordErrors
+
+if TYPE_CHECKING:  # imported where used: files the fast reader takes never need it
+    from google.protobuf import text_format
 
 log = logging.getLogger("refkit.prototxt")
 SUFFIX = ".prototxt"
@@ -159,6 +161,15 @@ def _warn_skipped(skipped: list[Path]) -> None:
 DESCRIPTOR: Descriptor = paper_pb2.PaperInfo.DESCRIPTOR
 
 
+class TextFormatError(Exception):
+    """protobuf's verdict on a file that is not valid text format (line and column 1-based;
+    0 when protobuf names none)."""
+
+    def __init__(self, line: int, column: int, reason: str) -> None:
+        super().__init__(f"{line}:{column}: {reason}")
+        self.line, self.column, self.reason = line, column, reason
+
+
 def read_file(path: Path, meta_dir: Path) -> Record:
     """Parse one record file, warning once per unknown name; raises `InputError` saying what
     is wrong and where (a file with no record message included)."""
@@ -173,13 +184,19 @@ def read_file(path: Path, meta_dir: Path) -> Record:
 
 def parse(text: str) -> fastread.Parsed:
     """A file's message as nested dicts (see fastread.Parsed), by the fast reader when the
-    file is in its subset, else by protobuf; raises `text_format.ParseError`."""
+    file is in its subset, else by protobuf; raises `TextFormatError`."""
     return fastread.parse(text, DESCRIPTOR) or parse_protobuf(text)
 
 
 def parse_protobuf(text: str) -> fastread.Parsed:
     """The same as `parse`, always by protobuf's parser (with the walk over unknown names)."""
-    msg, scan = _parse(text)
+    from google.protobuf import text_format
+
+    try:
+        msg, scan = _parse(text)
+    except text_format.ParseError as exc:
+        reason = str(exc).split(" : ", 1)[-1]
+        raise TextFormatError(exc.GetLine() or 0, exc.GetColumn() or 0, reason) from exc
     return fastread.Parsed(_as_fields(msg, scan.enums, ""), scan.lines, scan.unknown)
 
 
@@ -196,10 +213,9 @@ def _read(path: Path, rel: str) -> tuple[Record | None, list[tuple[str, int]]]:
         ) from exc
     try:
         parsed = parse(text)
-    except text_format.ParseError as exc:
-        where = f"{exc.GetLine()}:{exc.GetColumn()}" if exc.GetLine() else "1"
-        reason = str(exc).split(" : ", 1)[-1]
-        raise InputError(f"{path}:{where}: not valid protobuf text format: {reason}") from exc
+    except TextFormatError as exc:
+        where = f"{exc.line}:{exc.column}" if exc.line else "1"
+        raise InputError(f"{path}:{where}: not valid protobuf text format: {exc.reason}") from exc
     f = parsed.fields
     if not f:
         return None, []
@@ -249,6 +265,8 @@ def _as_fields(msg: Any, enums: dict[str, list[str]], prefix: str) -> dict[str, 
 def _parse(text: str) -> tuple[paper_pb2.PaperInfo, _Scan]:
     """Parse a record with protobuf. A file in the format refkit knows takes protobuf's parser
     alone; only when that fails does the walk over the file find the unknown names to skip."""
+    from google.protobuf import text_format
+
     try:
         msg = text_format.Parse(text, paper_pb2.PaperInfo())
     except text_format.ParseError:
@@ -257,6 +275,8 @@ def _parse(text: str) -> tuple[paper_pb2.PaperInfo, _Scan]:
 
 
 def _parse_tolerant(text: str) -> tuple[paper_pb2.PaperInfo, _Scan]:
+    from google.protobuf import text_format
+
     scan = _Scan()
     tok = text_format.Tokenizer(text.split("\n"))
     _scan_message(tok, DESCRIPTOR, "", scan, None)
@@ -266,6 +286,8 @@ def _parse_tolerant(text: str) -> tuple[paper_pb2.PaperInfo, _Scan]:
 @functools.cache
 def field_lines(path: Path) -> dict[str, int]:
     """Where each known field of a record file first stands ("pub.year" -> line)."""
+    from google.protobuf import text_format
+
     try:
         return _parse_tolerant(path.read_text(encoding="utf-8"))[1].lines
     except (OSError, UnicodeDecodeError, text_format.ParseError):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from google.protobuf import text_format
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +19,7 @@ META = Path(__file__).resolve().parent.parent / "meta"
 def protobuf(text: str) -> Parsed | None:
     try:
         return prototxt.parse_protobuf(text)
-    except text_format.ParseError:
+    except prototxt.TextFormatError:
         return None
 
 

@@ -26,10 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from rapidfuzz import fuzz
-
 from ..model import Custom, Item, Name, year
-from .markup import fold
+
+# rapidfuzz and .markup are imported where used: only items with remote values need them, and
+# an export from a complete lock has none (start-up time of every export).
 
 FILL = ("page", "volume", "issue", "publisher")
 
@@ -43,10 +43,14 @@ class Merged:
 
 
 def _key(name: Name) -> str:
+    from .markup import fold
+
     return fold(name.get("family", "") or name.get("literal", "")).split(" ")[-1]
 
 
 def _same(a: Name, b: Name) -> bool:
+    from rapidfuzz import fuzz
+
     x, y = _key(a), _key(b)
     return bool(x) and (x == y or (len(x) > 3 and fuzz.ratio(x, y) >= 90))
 
@@ -124,6 +128,10 @@ def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) 
         if their and their != mine:
             out.conflicts.append(f"year: record {mine}, {source} {their} (kept record)")
         if label and values.get("container-title") and new.get("container-title"):
+            from rapidfuzz import fuzz
+
+            from .markup import fold
+
             a, b = fold(values["container-title"]), fold(new["container-title"])
             if fuzz.token_set_ratio(a, b) < 70:
                 out.conflicts.append(
