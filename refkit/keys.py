@@ -74,10 +74,15 @@ _FOLD = str.maketrans(
 )
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only ("Boža" -> "boza")."""
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return re.sub(r"[^a-z0-9]", "", text.encode("ascii", "ignore").decode().lower())
+    if not text.isascii():  # ASCII text needs no decomposition (most title words)
+        text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+        text = text.encode("ascii", "ignore").decode()
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def base(author: Name | None, fallback: str, year: int, title: str) -> str:

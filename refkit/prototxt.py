@@ -72,13 +72,13 @@ class _Scan:
 
 @dataclass
 class Unknowns:
-    """Unknown names across a list: name -> the places ("meta/2024/x.prototxt:31") using it."""
+    """Unknown names across a list: name -> the places (file, line) using it."""
 
-    places: dict[str, list[str]] = field(default_factory=dict)
+    places: dict[str, list[tuple[Path, int]]] = field(default_factory=dict)
 
     def add(self, path: Path, unknown: list[tuple[str, int]]) -> None:
         for name, line in dict(reversed(unknown)).items():  # once per file, at the first line
-            self.places.setdefault(name, []).append(f"{path}:{line}")
+            self.places.setdefault(name, []).append((path, line))
 
     def warn(self) -> None:
         """One warning per distinct name (count, first place); every place at -v."""
@@ -86,10 +86,11 @@ class Unknowns:
             places = self.places[name]
             what = "kept as a keyword" if name.startswith("keyword ") else "skipped"
             count = f"{len(places)} record{'s' if len(places) != 1 else ''}"
-            log.warning("unknown %s in %s (e.g. %s); %s", name, count, places[0], what)
+            path, line = places[0]
+            log.warning("unknown %s in %s (e.g. %s:%d); %s", name, count, path, line, what)
             if log.isEnabledFor(logging.INFO):
-                for place in places:
-                    log.info("%s: unknown %s; %s", place, name, what)
+                for path, line in places:
+                    log.info("%s:%d: unknown %s; %s", path, line, name, what)
 
 
 def read(meta_dir: Path, keep_going: bool = False) -> tuple[list[Record], list[str]]:
