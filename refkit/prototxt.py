@@ -219,6 +219,7 @@ def _read(path: Path, rel: str) -> tuple[Record | None, list[tuple[str, int]]]:
         raise InputError(f"{path}:{where}: not valid protobuf text format: {exc.reason}") from exc
     f = parsed.fields
     if not f:
+        _check_not_a_lost_paper(path, parsed.unknown)
         return None, []
     paper, pub, code = f.get("paper", {}), f.get("pub", {}), f.get("code", {})
     rec = Record(
@@ -293,6 +294,19 @@ def field_lines(path: Path) -> dict[str, int]:
         return _parse_tolerant(path.read_text(encoding="utf-8"))[1].lines
     except (OSError, UnicodeDecodeError, text_format.ParseError):
         return {}
+
+
+PAPER_FIELDS = {f"field {fd.name!r}": fd.name for fd in paper_pb2.Paper.DESCRIPTOR.fields}
+
+
+def _check_not_a_lost_paper(path: Path, unknown: list[tuple[str, int]]) -> None:
+    """A file with no record message but a paper's fields at the top (`title: ...` without
+    `paper { }` around it) is a record written wrong, not a settings file: an error."""
+    for name, line in unknown:
+        if name in PAPER_FIELDS:
+            raise InputError(
+                f"{path}:{line}: {PAPER_FIELDS[name]} outside paper {{ }}; put the paper's fields inside paper {{ ... }}"
+            )
 
 
 def _check(rec: Record, has_year: bool) -> None:

@@ -112,6 +112,11 @@ def test_unknown_venue_labels_warn_once_per_label(listdir: Path) -> None:
             id="record-without-paper-block",
         ),
         pytest.param(
+            'title: "H$_2$O"\nauthors: "Zhenyu Zhang"\n',
+            "meta/2024/bad.prototxt:1: title outside paper { }",
+            id="paper-fields-without-paper-block",
+        ),
+        pytest.param(
             'background_words: "large language model\nkey_words: "x"\n',
             "meta/2024/bad.prototxt:1:19: not valid protobuf text format",
             id="syntax-error-in-a-non-paper-file",
