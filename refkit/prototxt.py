@@ -148,13 +148,10 @@ def _warn_skipped(skipped: list[Path]) -> None:
         return
     dirs = sorted({f"{p.parent}/" for p in skipped})
     n = len(skipped)
-    log.warning(
-        "%d file%s under %s %s not paper records; skipped",
-        n,
-        "s" if n != 1 else "",
-        ", ".join(dirs),
-        "are" if n != 1 else "is",
+    what = (
+        "files under {} are not paper records" if n != 1 else "file under {} is not a paper record"
     )
+    log.warning("%d %s; skipped", n, what.format(", ".join(dirs)))
     for path in skipped:
         log.info("%s: no paper, pub, code, note, keyword or cover message; skipped", path)
 

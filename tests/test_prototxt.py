@@ -174,3 +174,26 @@ def test_committed_generated_code_matches_the_proto(tmp_path: Path) -> None:
     fresh = descriptor((tmp_path / "paper_pb2.py").read_text())
     assert "PaperInfo" in fresh
     assert descriptor((pkg / "paper_pb2.py").read_text()) == fresh
+
+
+def test_files_without_a_record_message_are_skipped_with_one_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    write(tmp_path, "2020/a.prototxt", 'paper { title: "ok" }\npub { year: 2020 }\n')
+    write(tmp_path, "search/crawler.prototxt", 'key_words: "sparsity"\nkey_words: "LLM"\n')
+    write(tmp_path, "search/empty.prototxt", "# nothing yet\n")
+    write(tmp_path, "repos.prototxt", 'repo_url: "https://github.com/x/y"\n')
+    with caplog.at_level(logging.INFO, logger="refkit"):
+        records, problems = read(tmp_path / "meta")
+    assert [r.id for r in records] == ["2020/a"] and problems == []
+    meta = tmp_path / "meta"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [f"3 files under {meta}/, {meta}/search/ are not paper records; skipped"]
+    infos = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert len(infos) == 3 and all("; skipped" in m for m in infos)  # -v: one line per file
+    (meta / "repos.prototxt").unlink()
+    (meta / "search/empty.prototxt").unlink()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="refkit"):
+        read(meta)
+    assert caplog.messages == [f"1 file under {meta}/search/ is not a paper record; skipped"]
