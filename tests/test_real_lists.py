@@ -45,6 +45,7 @@ def _keywords(fmt: str, text: str) -> list[tuple[str, ...]]:
         return _bib_keywords(text)
     if fmt == "csl-json":
         items = json.loads(text)
+        assert text == json.dumps(items, ensure_ascii=False, indent=2) + "\n"  # as json writes it
         assert all(i["keyword"] == ", ".join(i["custom"]["keywords"]) for i in items)
         return [tuple(sorted(i["custom"]["keywords"])) for i in items]
     return [tuple(sorted(e["keywords"])) for e in rispy.loads(text)]
