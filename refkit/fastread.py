@@ -37,6 +37,25 @@ _UNESCAPED = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
 INT32 = range(-(2**31), 2**31)
 
 
+Groups = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
+# Short lines recur across a list (`pub {`, `  where: "arXiv"`, `  words: quantization`, `}`:
+# three in four lines on a typical list): their splits are remembered, up to a bound.
+_LINES: dict[str, Groups] = {}
+_REMEMBER, _SHORT = 20_000, 40
+
+
+def _split(line: str) -> Groups | None:
+    m = _LINE.fullmatch(line)
+    if m is None:
+        return None
+    groups: Groups = m.groups()  # type: ignore[assignment]
+    if len(line) <= _SHORT:
+        if len(_LINES) >= _REMEMBER:
+            _LINES.clear()
+        _LINES[line] = groups
+    return groups
+
+
 @dataclass
 class Parsed:
     """A message as nested dicts (field name -> value, list for repeated fields, dict for
@@ -95,12 +114,13 @@ def parse(text: str, desc: Descriptor) -> Parsed | None:
     stack: list[tuple[dict[str, _Field] | None, dict[str, Any], str]] = [(top, root, "")]
     schema: dict[str, _Field] | None = top
     cur, prefix = root, ""
-    match = _LINE.fullmatch
     for n, line in enumerate(text.split("\n"), 1):
-        m = match(line)
-        if m is None:
-            return None
-        name, string, integer, ident, brace, brace2, close = m.groups()
+        groups = _LINES.get(line)
+        if groups is None:
+            groups = _split(line)
+            if groups is None:
+                return None
+        name, string, integer, ident, brace, brace2, close = groups
         if close:
             if len(stack) == 1:
                 return None
