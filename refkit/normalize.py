@@ -123,9 +123,12 @@ def _warn_unknown_venues(records: list[Record]) -> None:
     """One warning per distinct unknown label (count, first place); every place at -v."""
     places: dict[str, list[Record]] = {}
     labels: dict[str, str] = {}
+    known: dict[str, bool] = {}  # a list has a few dozen labels
     for rec in records:
         label = " ".join(rec.where.split())
-        if venues.lookup(label)[0] is None:
+        if label not in known:
+            known[label] = venues.lookup(label)[0] is not None
+        if not known[label]:
             places.setdefault(label.casefold(), []).append(rec)
             labels.setdefault(label.casefold(), label)
     for folded, recs in places.items():

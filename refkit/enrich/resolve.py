@@ -84,6 +84,9 @@ class Resolver:
         self.mode = mode
         # cache sources name the server too: answers of one server never stand in for another's
         self.source = {"arxiv": f"arxiv {arxiv.url}", "crossref": f"crossref {crossref.url}"}
+        # offline with nothing cached (a first run): every Crossref lookup fails at its first
+        # cache miss, so it fails before building its queries
+        self.nothing_cached = mode == "offline" and cache.count() == 0
 
     def cached(self, source: str, key: str, fetch: Callable[[], str | None]) -> str | None:
         """A raw answer from the cache, else from `fetch` (stored, "not found" included)."""
@@ -185,6 +188,8 @@ class Resolver:
         if not route or (route == "preprint" and ax.get("journal_ref") and not ax.get("doi")):
             return
         res.asked.append("crossref")
+        if self.nothing_cached:
+            self.session.check(self.crossref.url)
         wanted = self.crossref.wanted(item, route)
         role = "venue" if route == "venue" else "published"
         dois = [d for d in (self.crossref.derived_doi(item), ax.get("doi", "")) if d]
