@@ -30,7 +30,7 @@ _LINE = re.compile(
     r"|(\{))"  # 5: "name: {"
     r"|(\{))"  # 6: "name {"
     r"|(\}))?"  # 7: "}"
-    r"[ \t]*(?:#.*)?"
+    r"[ \t\r]*(?:#.*)?"  # "\r": files saved with CR LF line ends
 )
 _ESCAPE = re.compile(r"\\(.)")
 _UNESCAPED = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}

@@ -93,7 +93,8 @@ def record_file(draw: st.DrawFn) -> str:
             lines += [ln.strip() for ln in draw(_field([("rating", "int")]))]
         else:
             lines.append(draw(st.sampled_from(["", "# c", "}", "paper {", 'x: "y" z: 1', ";"])))
-    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
+    end = draw(st.sampled_from(["\n", "\n", "\r\n"]))  # CR LF: files saved on Windows
+    return end.join(lines) + draw(st.sampled_from([end, "", end + end]))
 
 
 @settings(max_examples=1500, deadline=None)
@@ -102,6 +103,7 @@ def record_file(draw: st.DrawFn) -> str:
 @example("pub {\n  year: -2147483648\n}\n")
 @example('paper {\n  title: "H$_2$O \\"x\\" \\\\infty\\t"\n}\npub {\n  year: 2024\n}\n')
 @example("keyword {\n  words: agents\n  words: survey\n}\nrating: 4\n")
+@example('paper {\r\n  title: "a\r"\r\n}\r\npub {\r\n  year: 2024 # c\r\n}\r\n')
 def test_where_the_fast_reader_answers_protobuf_agrees(text: str) -> None:
     fast = fastread.parse(text, prototxt.DESCRIPTOR)
     if fast is None:
