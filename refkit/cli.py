@@ -105,7 +105,7 @@ def enrich_options(command: Callable[..., None]) -> Callable[..., None]:
     "--all",
     "all_",
     is_flag=True,
-    help="Regenerate exports/ (every format, plus one .bib per venue).",
+    help="Regenerate exports/ (every format, one .bib per venue, and the index.html page).",
 )
 @click.option("--check", is_flag=True, help="With --all: write nothing; exit 1 naming stale files.")
 @click.option(
@@ -157,7 +157,7 @@ def export(
     lock_path = lockfile.path_for(meta_dir)
     if all_:
         root = exports_dir or meta_dir.resolve().parent / "exports"
-        files = exports.render(items)
+        files = exports.render(items, loaded.published)
         if check:
             stale = exports.stale(root, files)
             if lockfile.load(lock_path) != new_lock:
