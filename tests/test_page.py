@@ -228,8 +228,9 @@ def test_the_fragment_reproduces_the_view(context: Any, page: Any, site: Site) -
     rows = shown(page)
     box(page, rows[2]).click()
     box(page, rows[0]).click()
+    page.wait_for_function("location.hash.includes('sel=')")  # written 250 ms after a change
     url = page.url
-    assert "#" in url and "q=sparse" in url
+    assert "q=sparse" in url and "format=csl-json" in url and "sort=title" in url
     again = context.new_page()
     again.goto(url)
     assert shown(again) == rows  # same rows, same (title) order

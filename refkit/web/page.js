@@ -84,7 +84,14 @@
     update();
   }
 
+  // Deferred: a same-document URL change costs tens of ms in Chromium, too much per keystroke.
+  let hashTimer = 0;
   function writeHash() {
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(writeHashNow, 250);
+  }
+
+  function writeHashNow() {
     const p = new URLSearchParams();
     if (search.value) p.set("q", search.value);
     for (const box of [...facets, sortBox]) if (box.value) p.set(box.name, box.value);
@@ -129,6 +136,7 @@
     for (const s of sections) {
       const n = s.rows.reduce((a, r) => a + r.shown, 0);
       s.el.hidden = !n;
+      s.el.style.containIntrinsicSize = `auto ${3 + 5.5 * n}rem`;
       s.count.textContent = n === s.rows.length ? `(${n})` : `(${n} of ${s.rows.length})`;
     }
     $("#none").hidden = shown > 0;
@@ -266,5 +274,7 @@
   formatBox.addEventListener("change", writeHash);
   form.addEventListener("submit", (e) => e.preventDefault());
   window.addEventListener("hashchange", readHash);
+  window.addEventListener("pagehide", writeHashNow);
   readHash();
+  performance.mark("refkit-ready"); // bench/page.py measures first render up to here
 })();
