@@ -307,7 +307,7 @@ def test_the_list_shows_without_javascript(browser: Any, site: Site) -> None:
 def test_phone_width_and_colour_schemes(browser: Any, site: Site, scheme: str) -> None:
     ctx = browser.new_context(viewport={"width": 375, "height": 740}, color_scheme=scheme)
     pg = ctx.new_page()
-    pg.goto(site.url)
+    pg.goto(site.url + "#sel=frantar2023gptq")
     width = pg.evaluate("[document.documentElement.scrollWidth, innerWidth]")
     assert width[0] <= width[1], f"horizontal scroll at phone width: {width}"
     bg, fg = pg.evaluate(
@@ -316,6 +316,12 @@ def test_phone_width_and_colour_schemes(browser: Any, site: Site, scheme: str) -
     assert _luminance(bg) != _luminance(fg)
     assert (_luminance(bg) < 0.2) == (scheme == "dark")
     assert _contrast(bg, fg) >= 7
+    for sel in ("#copy", ".m", "a"):  # the Copy button, the muted line, links: WCAG AA
+        back, front = pg.eval_on_selector(
+            sel, "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"
+        )
+        back = bg if back == "rgba(0, 0, 0, 0)" else back
+        assert _contrast(back, front) >= 4.5, (sel, back, front)
     ctx.close()
 
 
@@ -403,3 +409,27 @@ def test_render_refuses_a_frame_the_writer_does_not_use(monkeypatch: pytest.Monk
     monkeypatch.setitem(pagemod.FRAMES, "ris", wrong)
     with pytest.raises(OutputError, match="ris writer's output for the whole list"):
         pagemod.render(items)
+
+
+def test_rows_link_the_paper_code_doi_and_published_version() -> None:
+    items = load_items(Path(__file__).resolve().parent.parent / "meta")
+    gptq = next(i for i in items if i["id"] == "frantar2023gptq")
+    rid = gptq["custom"]["record_id"]
+
+    def row(html: str, key: str) -> str:
+        found = re.search(rf'<li data-key="{key}".*?</li>', html)
+        assert found, key
+        return found.group(0)
+
+    html = pagemod.render(items, {rid: "doi:10.5555/x.1"})
+    one = row(html, "frantar2023gptq")
+    assert '<a href="https://doi.org/10.5555/x.1">published version</a>' in one
+    assert f'<a href="{gptq["custom"]["code_url"]}">code</a>' in one
+    assert f'<a id="t{one.split("data-i=")[1].split(chr(34))[1]}" href="{gptq["URL"]}">' in one
+    assert "published" not in row(html, next(i["id"] for i in items if i is not gptq))
+    with_doi = [i for i in items if i.get("DOI")]
+    assert with_doi
+    for item in with_doi:
+        assert f'href="https://doi.org/{item["DOI"]}">DOI</a>' in row(html, item["id"])
+    ref = pagemod.render(items, {rid: "Proc. ICLR 2023 & more"})
+    assert "published: Proc. ICLR 2023 &amp; more" in row(ref, "frantar2023gptq")
