@@ -23,7 +23,8 @@ def main() -> None:
     with chromium() as browser:
         ctx = browser.new_context(viewport={"width": 1280, "height": 860}, color_scheme="light")
         pg = ctx.new_page()
-        pg.goto(url + "#q=quant&keyword=quantization&sel=frantar2023gptq,shao2023omniquant,hooper2024kvquant")
+        picked = "frantar2023gptq,shao2023omniquant,hooper2024kvquant"
+        pg.goto(f"{url}#q=quant&keyword=quantization&sel={picked}")
         pg.wait_for_timeout(300)
         pg.screenshot(path=str(ROOT / "docs" / "page-desktop.png"))
         ctx.close()
