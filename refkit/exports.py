@@ -26,7 +26,7 @@ def render(items: list[Item], published: Mapping[str, str] | None = None) -> dic
     """Every file of `exports/`, as relative path -> text. `published`: record id -> the
     published version of a preprint, linked from the page."""
     files = {name: writers.get(fmt).write(items) for name, fmt in WHOLE.items()}
-    files[PAGE] = page.render(items, published)
+    files[PAGE] = page.render(items, published, wholes={WHOLE[n]: files[n] for n in WHOLE})
     groups: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         groups[venues.slug(item["custom"]["venue_key"])].append(item)

@@ -69,9 +69,10 @@ NO_VENUE = "Other"  # heading for items whose venue is empty
 COMPRESS_OVER = 8_000_000
 
 
-def entries(items: list[Item], fmt: str) -> list[str]:
+def entries(items: list[Item], fmt: str, whole: str | None = None) -> list[str]:
     """Each item's entry in format `fmt`, as the writer prints it for that item alone, minus the
-    frame. `items` must be in the writers' order (sorted by key)."""
+    frame. `items` must be in the writers' order (sorted by key). `whole`: the writer's output
+    for all of `items`, when the caller has it already."""
     frame = FRAMES[fmt]
     write = writers.get(frame.writer).write
     out = []
@@ -80,7 +81,7 @@ def entries(items: list[Item], fmt: str) -> list[str]:
         if not (text.startswith(frame.head) and text.endswith(frame.tail)):
             raise _broken(fmt, key(item))
         out.append(text[len(frame.head) : len(text) - len(frame.tail)])
-    whole = write(items)
+    whole = write(items) if whole is None else whole
     joined = frame.head + frame.sep.join(out) + frame.tail if out else frame.empty
     if joined != whole or write([]) != frame.empty:
         raise _broken(fmt, "the whole list")
@@ -94,8 +95,9 @@ def _broken(fmt: str, where: str) -> OutputError:
     )
 
 
-def data(items: list[Item]) -> dict[str, Any]:
-    """What the page's script needs: per format its frame and the entries in key order."""
+def data(items: list[Item], wholes: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """What the page's script needs: per format its frame and the entries in key order.
+    `wholes`: writer name -> that writer's output for all of `items`, if already written."""
     return {
         "formats": {
             fmt: {
@@ -106,7 +108,7 @@ def data(items: list[Item]) -> dict[str, Any]:
                 "file": f.file,
                 "mime": f.mime,
                 "label": f.label,
-                "entries": entries(items, fmt),
+                "entries": entries(items, fmt, (wholes or {}).get(f.writer)),
             }
             for fmt, f in FRAMES.items()
         }
@@ -114,17 +116,21 @@ def data(items: list[Item]) -> dict[str, Any]:
 
 
 def render(
-    items: list[Item], published: Mapping[str, str] | None = None, compress: bool | None = None
+    items: list[Item],
+    published: Mapping[str, str] | None = None,
+    compress: bool | None = None,
+    wholes: Mapping[str, str] | None = None,
 ) -> str:
     """The page for `items`. `published` maps a record id to its published version
     ("doi:10..." or a journal reference), for preprints that have one. `compress`: embed the
-    entries gzip-compressed (default: when they are larger than COMPRESS_OVER)."""
+    entries gzip-compressed (default: when they are larger than COMPRESS_OVER). `wholes`: writer
+    name -> its output for all of `items` (exports.py has them; saves writing them twice)."""
     ordered = sorted(items, key=key)  # the writers' order; rows point into it with data-i
-    blob = json.dumps(data(ordered), ensure_ascii=False, separators=(",", ":"))
+    blob = json.dumps(data(ordered, wholes), ensure_ascii=False, separators=(",", ":"))
     if compress is None:
         compress = len(blob) > COMPRESS_OVER
     if compress:
-        packed = gzip.compress(blob.encode("utf-8"), compresslevel=9, mtime=0)
+        packed = gzip.compress(blob.encode("utf-8"), compresslevel=6, mtime=0)
         blob, data_type = base64.b64encode(packed).decode("ascii"), "application/gzip+base64"
     else:  # never `</script>` inside the script element
         blob, data_type = blob.replace("<", "\\u003c"), "application/json"
