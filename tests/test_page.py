@@ -433,3 +433,10 @@ def test_rows_link_the_paper_code_doi_and_published_version() -> None:
         assert f'href="https://doi.org/{item["DOI"]}">DOI</a>' in row(html, item["id"])
     ref = pagemod.render(items, {rid: "Proc. ICLR 2023 & more"})
     assert "published: Proc. ICLR 2023 &amp; more" in row(ref, "frantar2023gptq")
+
+
+def test_the_page_is_readable_by_a_web_server(site: Site) -> None:
+    """Written like any file (umask), not 0600 as a temporary file: a static server can read it."""
+    mask = os.umask(0)
+    os.umask(mask)
+    assert site.html.stat().st_mode & 0o777 == 0o666 & ~mask
