@@ -242,6 +242,7 @@ TEMPLATE = """<!DOCTYPE html>
 <title>Papers: browse and cite</title>
 <style>
 {css}</style>
+<noscript><style>#controls, .cite {{ display: none; }}</style></noscript>
 </head>
 <body>
 <header>

@@ -105,14 +105,21 @@ def errors() -> list[str]:
     return []
 
 
-@pytest.fixture
-def context(browser: Any, errors: list[str]) -> Iterator[Any]:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+def watch(ctx: Any, errors: list[str]) -> None:
+    """Collect the console's errors and warnings and uncaught exceptions of `ctx`'s pages."""
     ctx.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
     ctx.on("weberror", lambda e: errors.append(str(e.error)))
+
+
+@pytest.fixture
+def context(browser: Any, errors: list[str]) -> Iterator[Any]:
+    """A browser context whose pages must log no error or warning (checked at teardown)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+    watch(ctx, errors)
     yield ctx
     ctx.close()
+    assert not errors, f"browser console: {errors}"
 
 
 @pytest.fixture
@@ -292,6 +299,19 @@ def test_cite_shows_one_entry(page: Any, site: Site) -> None:
     assert page.evaluate("document.activeElement.closest('li').dataset.key") == "frantar2023gptq"
 
 
+def test_console_errors_are_seen(browser: Any, site: Site) -> None:
+    """The console check of every test can fail: an error and an exception are both caught."""
+    ctx = browser.new_context()
+    errors: list[str] = []
+    watch(ctx, errors)
+    pg = ctx.new_page()
+    pg.goto(site.url)
+    pg.evaluate("console.error('logged'); setTimeout(() => { throw new Error('thrown'); })")
+    pg.wait_for_timeout(200)
+    ctx.close()
+    assert any("logged" in e for e in errors) and any("thrown" in e for e in errors), errors
+
+
 def test_the_list_shows_without_javascript(browser: Any, site: Site) -> None:
     ctx = browser.new_context(java_script_enabled=False)
     pg = ctx.new_page()
@@ -300,12 +320,16 @@ def test_the_list_shows_without_javascript(browser: Any, site: Site) -> None:
     assert pg.locator("li[data-key]:visible").count() == n == 126
     assert pg.locator("section h2").first.text_content() == "AAAI (2)"
     assert pg.locator('li[data-key="frantar2023gptq"] .t a').get_attribute("href")
+    assert pg.locator("#controls").is_hidden() and pg.locator("button.cite").first.is_hidden()
+    assert "need JavaScript" in pg.locator("p.warn").inner_text()
     ctx.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_phone_width_and_colour_schemes(browser: Any, site: Site, scheme: str) -> None:
     ctx = browser.new_context(viewport={"width": 375, "height": 740}, color_scheme=scheme)
+    errors: list[str] = []
+    watch(ctx, errors)
     pg = ctx.new_page()
     pg.goto(site.url + "#sel=frantar2023gptq")
     width = pg.evaluate("[document.documentElement.scrollWidth, innerWidth]")
@@ -323,6 +347,7 @@ def test_phone_width_and_colour_schemes(browser: Any, site: Site, scheme: str) -
         back = bg if back == "rgba(0, 0, 0, 0)" else back
         assert _contrast(back, front) >= 4.5, (sel, back, front)
     ctx.close()
+    assert not errors
 
 
 def _luminance(css: str) -> float:
