@@ -56,6 +56,7 @@ class S2Server(LocalServer):
         api_key: str | None = None,
         busy: int = 0,
         pool_rate: int = 1,
+        key_rate: int = 1,
         latency: float = 0.0,
         fault_rate: float = 0.0,
         faults: Iterable[str] = FAULTS,
@@ -69,6 +70,7 @@ class S2Server(LocalServer):
         self.api_key = api_key
         self.busy = busy
         self.pool_rate = pool_rate
+        self.key_rate = key_rate
         self.ids_asked: list[str] = []  # every id of every batch, in arrival order
 
     @property
@@ -104,8 +106,11 @@ class S2Server(LocalServer):
         return "batch" if request.path.endswith(("/batch", "/search")) else "single"
 
     def limit_of(self, request: Request, kind: str) -> tuple[int | None, int | None]:
-        if self.api_key and request.headers.get("x-api-key") == self.api_key:
-            return (1 if kind == "batch" else 10), None
+        key = request.headers.get("x-api-key")
+        if key is not None and key != self.api_key:
+            return None, None  # answered 403 before any limit
+        if key is not None:
+            return (self.key_rate if kind == "batch" else 10 * self.key_rate), None
         return self.pool_rate, None
 
     def over_limit(self, request: Request, kind: str) -> Response:

@@ -21,7 +21,9 @@ sys.path.insert(0, str(ROOT / "tests" / "data" / "enrich"))
 from make_data import read_record  # noqa: E402
 
 Rec = dict[str, Any]
-ENTRIES = {e["id"]: e for e in json.loads((ROOT / "tests/data/enrich/arxiv_entries.json").read_text())}
+ENTRIES = {
+    e["id"]: e for e in json.loads((ROOT / "tests/data/enrich/arxiv_entries.json").read_text())
+}
 WORKS = json.loads((ROOT / "tests/data/enrich/crossref_works.json").read_text())
 ML = {"ICLR", "ICLR oral", "ICML", "NeurIPS", "MLSys", "UAI", "TMLR", "JMLR"}
 S2_VENUE = {
@@ -37,7 +39,15 @@ S2_VENUE = {
 }
 ORD = {2016: "Fourth", 2017: "Fifth", 2018: "Sixth", 2019: "Seventh", 2020: "Eighth", 2021: "Ninth",
        2022: "Tenth", 2023: "Eleventh", 2024: "Twelfth", 2025: "Thirteenth"}  # fmt: skip
-ICML_VOLUME = {2017: "70", 2018: "80", 2019: "97", 2020: "119", 2021: "139", 2022: "162", 2023: "202"}
+ICML_VOLUME = {
+    2017: "70",
+    2018: "80",
+    2019: "97",
+    2020: "119",
+    2021: "139",
+    2022: "162",
+    2023: "202",
+}
 PREFIX = {"ICLR": "conf/iclr", "ICML": "conf/icml", "NeurIPS": "conf/nips", "MLSys": "conf/mlsys",
           "UAI": "conf/uai", "TMLR": "journals/tmlr", "JMLR": "journals/jmlr", "ACL": "conf/acl",
           "EMNLP": "conf/emnlp"}  # fmt: skip
@@ -65,9 +75,15 @@ def proceedings(venue: str, year: int) -> dict[str, str]:
         return {"booktitle": f"The {ORD[year]} International Conference on Learning Representations, {{ICLR}} {year}, Virtual Event",
                 "publisher": "OpenReview.net"}  # fmt: skip
     if venue == "ICML":
-        out = {"booktitle": f"International Conference on Machine Learning, {{ICML}} {year}, Virtual Event"}
+        out = {
+            "booktitle": f"International Conference on Machine Learning, {{ICML}} {year}, Virtual Event"
+        }
         if year in ICML_VOLUME:
-            out.update(series="Proceedings of Machine Learning Research", volume=ICML_VOLUME[year], publisher="{PMLR}")
+            out.update(
+                series="Proceedings of Machine Learning Research",
+                volume=ICML_VOLUME[year],
+                publisher="{PMLR}",
+            )
         else:
             out["publisher"] = "OpenReview.net"
         return out
@@ -75,7 +91,10 @@ def proceedings(venue: str, year: int) -> dict[str, str]:
         return {"booktitle": f"Advances in Neural Information Processing Systems {year - 1987}: Annual Conference "
                 f"on Neural Information Processing Systems {year}, NeurIPS {year}, Virtual"}  # fmt: skip
     if venue == "MLSys":
-        return {"booktitle": f"Proceedings of the Sixth Conference on Machine Learning and Systems, MLSys {year}", "publisher": "mlsys.org"}
+        return {
+            "booktitle": f"Proceedings of the Sixth Conference on Machine Learning and Systems, MLSys {year}",
+            "publisher": "mlsys.org",
+        }
     if venue == "UAI":
         return {"booktitle": f"Uncertainty in Artificial Intelligence, {{UAI}} {year}", "series": "Proceedings of Machine Learning Research",
                 "volume": "216", "publisher": "{PMLR}"}  # fmt: skip
@@ -84,14 +103,23 @@ def proceedings(venue: str, year: int) -> dict[str, str]:
     if venue == "JMLR":
         return {"journal": "J. Mach. Learn. Res.", "volume": str(year - 1999)}
     if venue in ("ACL", "EMNLP"):
-        return {"booktitle": f"Proceedings of the {venue} {year}", "publisher": "Association for Computational Linguistics"}
+        return {
+            "booktitle": f"Proceedings of the {venue} {year}",
+            "publisher": "Association for Computational Linguistics",
+        }
     raise KeyError(venue)
 
 
 def pages(venue: str, year: int, rid: str) -> str:
     r = rng("pages", rid)
     start = r.randint(100, 40000)
-    if venue == "ICML" and year in ICML_VOLUME or venue == "NeurIPS" and year <= 2021 or venue in ("UAI", "ACL", "EMNLP"):
+    if (
+        venue == "ICML"
+        and year in ICML_VOLUME
+        or venue == "NeurIPS"
+        and year <= 2021
+        or venue in ("UAI", "ACL", "EMNLP")
+    ):
         return f"{start}-{start + r.randint(8, 20)}"
     if venue == "JMLR":
         n = r.randint(1, 300)
@@ -99,16 +127,24 @@ def pages(venue: str, year: int, rid: str) -> str:
     return ""
 
 
-def dblp_record(label: str, year: int, title: str, authors: list[str], rid: str, salt: str = "", **extra: Any) -> Rec:
+def dblp_record(
+    label: str, year: int, title: str, authors: list[str], rid: str, salt: str = "", **extra: Any
+) -> Rec:
     venue = label
     key = dblp_key(venue, authors, year, salt)
     proc = proceedings(venue, year)
     rec: Rec = {
         "key": key,
-        "type": "Journal Articles" if key.startswith("journals/") else "Conference and Workshop Papers",
+        "type": "Journal Articles"
+        if key.startswith("journals/")
+        else "Conference and Workshop Papers",
         "title": title.rstrip(".") + ".",
         "authors": authors,
-        "venue": {"ICLR oral": "ICLR", "TMLR": "Trans. Mach. Learn. Res.", "JMLR": "J. Mach. Learn. Res."}.get(venue, venue),
+        "venue": {
+            "ICLR oral": "ICLR",
+            "TMLR": "Trans. Mach. Learn. Res.",
+            "JMLR": "J. Mach. Learn. Res.",
+        }.get(venue, venue),
         "year": str(year),
         "ee": f"https://openreview.net/forum?id={hashlib.sha1(key.encode()).hexdigest()[:10]}",
         **proc,
@@ -143,22 +179,40 @@ def parse_bib(text: str) -> Rec:
     return {"key": key, "fields": fields, "authors": authors}
 
 
-def s2_paper(aid: str, title: str, authors: list[str], year: int, venue: str, dblp: str, **extra: Any) -> Rec:
+def s2_paper(
+    aid: str, title: str, authors: list[str], year: int, venue: str, dblp: str, **extra: Any
+) -> Rec:
     """A merged S2 record: the venue named, but year, DOI and journal still the preprint's."""
     pid = hashlib.sha1(f"s2:{aid}".encode()).hexdigest()
-    ext: Rec = {"ArXiv": aid, "DBLP": dblp, "DOI": f"10.48550/arXiv.{aid}", "CorpusId": int(pid[:7], 16)}
+    ext: Rec = {
+        "ArXiv": aid,
+        "DBLP": dblp,
+        "DOI": f"10.48550/arXiv.{aid}",
+        "CorpusId": int(pid[:7], 16),
+    }
     ext.update(extra.pop("ext", {}))
     return {
         "paperId": pid,
         "externalIds": {k: v for k, v in ext.items() if v},
         "title": title,
         "venue": venue,
-        "publicationVenue": None if venue in ("", "arXiv.org") else {"id": hashlib.sha1(venue.encode()).hexdigest()[:8], "name": venue, "type": "conference"},
+        "publicationVenue": None
+        if venue in ("", "arXiv.org")
+        else {
+            "id": hashlib.sha1(venue.encode()).hexdigest()[:8],
+            "name": venue,
+            "type": "conference",
+        },
         "year": year,
         "journal": {"name": "ArXiv", "volume": f"abs/{aid}"},
-        "publicationTypes": ["JournalArticle", "Conference"] if venue not in ("", "arXiv.org") else ["JournalArticle"],
+        "publicationTypes": ["JournalArticle", "Conference"]
+        if venue not in ("", "arXiv.org")
+        else ["JournalArticle"],
         "publicationDate": f"{year}-0{1 + int(aid[3]) % 9}-11",
-        "authors": [{"authorId": str(int(hashlib.sha1(a.encode()).hexdigest()[:6], 16)), "name": a} for a in authors],
+        "authors": [
+            {"authorId": str(int(hashlib.sha1(a.encode()).hexdigest()[:6], 16)), "name": a}
+            for a in authors
+        ],
         **extra,
     }
 
@@ -181,9 +235,16 @@ def main() -> None:
         s for s in samples if s["key"] == "conf/iclr/FrantarAHA23")  # fmt: skip
 
     # the trap edits of the scenario's copy of meta/ (the maintainer's state before publication)
-    edits["2023/gptq"] = {"where": "arXiv", "year": 2022}  # published title differs: OPTQ (via S2's DBLP key)
-    edits["2023/sparsegpt"] = {}  # already arXiv 2023; published ICML 2023 (search, CoRR ranked first)
-    edits["2022/flashattention"] = {"authors": ["Christopher", "Tri Dao"]}  # given name only, other order
+    edits["2023/gptq"] = {
+        "where": "arXiv",
+        "year": 2022,
+    }  # published title differs: OPTQ (via S2's DBLP key)
+    edits[
+        "2023/sparsegpt"
+    ] = {}  # already arXiv 2023; published ICML 2023 (search, CoRR ranked first)
+    edits["2022/flashattention"] = {
+        "authors": ["Christopher", "Tri Dao"]
+    }  # given name only, other order
     edits["2023/spqr"] = {"authors": ["T. Dettmers"]}  # initials
     for rid in ("2023/omniquant", "2024/QA-LoRA", "2024/DSnoT", "2024/OSSCAR"):
         unknown_to_s2.add(rid)
@@ -199,7 +260,10 @@ def main() -> None:
         sample = by_title.get(fold(rec["title"]))
         authors = sample["authors"] if sample else (entry["authors"] if entry else rec["authors"])
         if sample and entry:
-            arxiv_over[aid] = {**entry, "authors": [re.sub(r"\{\\'\{e\}\}", "é", a) for a in authors]}
+            arxiv_over[aid] = {
+                **entry,
+                "authors": [re.sub(r"\{\\'\{e\}\}", "é", a) for a in authors],
+            }
             authors = arxiv_over[aid]["authors"]
         ayear = int(entry["versions"][0][:4]) if entry else year
         r = rng("fate", rid)
@@ -208,7 +272,13 @@ def main() -> None:
         pub: Rec | None = None
         if sample:
             f = sample["fields"]
-            venue = {"iclr": "ICLR", "icml": "ICML", "nips": "NeurIPS", "mlsys": "MLSys", "cvpr": "CVPR"}[sample["key"].split("/")[1]]
+            venue = {
+                "iclr": "ICLR",
+                "icml": "ICML",
+                "nips": "NeurIPS",
+                "mlsys": "MLSys",
+                "cvpr": "CVPR",
+            }[sample["key"].split("/")[1]]
             bib = (HERE / "rec_bib" / (sample["key"].replace("/", "_") + ".bib")).read_text()
             pub = {
                 "key": sample["key"], "type": "Conference and Workshop Papers",
@@ -224,11 +294,30 @@ def main() -> None:
         elif where == "arXiv" and aid and r.random() < 0.4:
             venue = r.choice(["ICML", "NeurIPS", "ICLR", "EMNLP", "ACL"])
             venue = "ICML" if venue == "ICML" and ayear + 1 > 2023 else venue
-            pub = dblp_record(venue, min(ayear + r.choice([0, 1, 1]), 2024), rec["title"], authors, rid)
-        work = next((w for w in WORKS if any(x["id"] == f"10.48550/arxiv.{aid}" for x in w.get("relation", {}).get("has-preprint", []))), None)
+            pub = dblp_record(
+                venue, min(ayear + r.choice([0, 1, 1]), 2024), rec["title"], authors, rid
+            )
+        work = next(
+            (
+                w
+                for w in WORKS
+                if any(
+                    x["id"] == f"10.48550/arxiv.{aid}"
+                    for x in w.get("relation", {}).get("has-preprint", [])
+                )
+            ),
+            None,
+        )
         if work is not None and aid and where == "arXiv":
-            venue = {"10.1162": "TACL", "10.18653": "ACL", "10.1145": "ACM", "10.1137": "SIAM"}[work["prefix"]]
-            jkey = {"TACL": "journals/tacl", "ACL": "conf/acl", "ACM": "journals/tist" if "Trans" in work["container-title"][0] else "conf/sosp", "SIAM": "journals/simods"}[venue]
+            venue = {"10.1162": "TACL", "10.18653": "ACL", "10.1145": "ACM", "10.1137": "SIAM"}[
+                work["prefix"]
+            ]
+            jkey = {
+                "TACL": "journals/tacl",
+                "ACL": "conf/acl",
+                "ACM": "journals/tist" if "Trans" in work["container-title"][0] else "conf/sosp",
+                "SIAM": "journals/simods",
+            }[venue]
             wyear = work["issued"]["date-parts"][0][0]
             pub = {
                 "key": f"{jkey}/{re.sub(r'[^A-Za-z]', '', family(authors[0]))}{wyear % 100}",
@@ -242,7 +331,11 @@ def main() -> None:
             }  # fmt: skip
         if pub is not None:
             dblp.append({k: v for k, v in pub.items() if v != ""})
-        linked = pub is not None and (r.random() < 0.5 or rid == "2023/gptq") and rid not in ("2023/sparsegpt", "2023/flashattention2")
+        linked = (
+            pub is not None
+            and (r.random() < 0.5 or rid == "2023/gptq")
+            and rid not in ("2023/sparsegpt", "2023/flashattention2")
+        )
         if aid and rid not in unknown_to_s2:
             s2_venue = S2_VENUE.get(where.replace(" oral", ""), "") if where != "arXiv" else ""
             if pub is not None and not s2_venue:
@@ -251,7 +344,12 @@ def main() -> None:
                                pub["key"] if linked and pub else f"journals/corr/abs-{aid.replace('.', '-')}"))  # fmt: skip
         label: Rec = {"where": where, "year": year}
         if pub is not None:
-            label.update(dblp=pub["key"], venue_year=int(pub["year"]), volume=pub.get("volume", ""), pages=pub.get("pages", ""))
+            label.update(
+                dblp=pub["key"],
+                venue_year=int(pub["year"]),
+                volume=pub.get("volume", ""),
+                pages=pub.get("pages", ""),
+            )
             label["doi"] = pub.get("doi", "").lower()
         labels[rid] = label
 
@@ -265,13 +363,25 @@ def main() -> None:
             if expect:
                 labels[rid]["dblp"] = expect
 
-    never = [rid for rid, lab in sorted(labels.items()) if lab["where"] == "arXiv" and "dblp" not in lab and records[rid]["arxiv_id"]]
-    published = [rid for rid, lab in sorted(labels.items()) if lab["where"] == "arXiv" and "dblp" in lab and rid not in edits]
+    never = [
+        rid
+        for rid, lab in sorted(labels.items())
+        if lab["where"] == "arXiv" and "dblp" not in lab and records[rid]["arxiv_id"]
+    ]
+    published = [
+        rid
+        for rid, lab in sorted(labels.items())
+        if lab["where"] == "arXiv" and "dblp" in lab and rid not in edits
+    ]
     # same title, other authors, another year (never-published records)
     for rid in never[:3]:
         rec = records[rid]
         other = ["Maria Gonzalez", "Kenji Watanabe", "Ines Moreau"]
-        add_trap(rid, "same title by other authors three years later", dblp_record("NeurIPS", rec["year"] + 3, rec["title"], other, rid, salt="X"))
+        add_trap(
+            rid,
+            "same title by other authors three years later",
+            dblp_record("NeurIPS", rec["year"] + 3, rec["title"], other, rid, salt="X"),
+        )
     # S2 names a conference venue but nothing was published (S2 wrong): DBLP has only CoRR
     for rid in never[3:5]:
         for p in s2:
@@ -301,14 +411,20 @@ def main() -> None:
             d["title"] = "Rethinking " + d["title"]
     for p in s2:
         if p["externalIds"].get("ArXiv") == records[rid]["arxiv_id"]:
-            p["externalIds"]["DBLP"] = f"journals/corr/abs-{records[rid]['arxiv_id'].replace('.', '-')}"
+            p["externalIds"]["DBLP"] = (
+                f"journals/corr/abs-{records[rid]['arxiv_id'].replace('.', '-')}"
+            )
     labels[rid]["trap"] = "published under another title, no identifier link: unreachable (a miss)"
     # FlashAttention-2: a same-authors title without the digit must not be taken
     fa2 = records["2023/flashattention2"]
     add_trap("2023/flashattention2", "a title differing only in the digit (FlashAttention vs FlashAttention-2)",
              dblp_record("NeurIPS", 2024, fa2["title"].replace("FlashAttention-2", "FlashAttention"), ["Tri Dao"], "fa-decoy", salt="D"))  # fmt: skip
     # a venue-labelled NeurIPS record with a workshop twin the same year
-    rid = next(r for r, lab in sorted(labels.items()) if lab["where"] == "NeurIPS" and records[r]["arxiv_id"] and r not in edits)
+    rid = next(
+        r
+        for r, lab in sorted(labels.items())
+        if lab["where"] == "NeurIPS" and records[r]["arxiv_id"] and r not in edits
+    )
     rec = records[rid]
     add_trap(rid, "venue-labelled NeurIPS record with a same-year workshop twin", dblp_record("NeurIPS", rec["year"], rec["title"], ENTRIES[rec["arxiv_id"]]["authors"],
              rid, salt="W", venue="WiML@NeurIPS", booktitle=f"Women in Machine Learning Workshop, WiML@NeurIPS {rec['year']}"))  # fmt: skip
@@ -321,7 +437,9 @@ def main() -> None:
         "dblp": sorted(dblp, key=lambda d: d["key"]),
         "labels": labels,
     }
-    (HERE / "scenario.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (HERE / "scenario.json").write_text(
+        json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     pos = sum(1 for lab in labels.values() if lab["where"] == "arXiv" and "dblp" in lab)
     print(f"records {len(labels)}, arXiv-labelled published {pos}, s2 {len(s2)}, dblp {len(dblp)}, traps "
           f"{sum('trap' in lab for lab in labels.values())}")  # fmt: skip
