@@ -112,6 +112,16 @@ def test_venue_record_takes_only_its_own_venue_and_several_passing_mean_no_answe
     assert same.pub is not None and same.reason == "validated"
 
 
+def test_an_openreview_id_links_a_differently_titled_record() -> None:
+    forum = Wanted("Old Title of the Paper", ("Tri Dao",), (2023, 2025), "ICLR", "abcXYZ12")
+    other = pub(
+        title="A Renamed Camera-Ready Title", url="https://openreview.net/forum?id=abcXYZ12"
+    )
+    assert decide(forum, [other], False).pub == other
+    elsewhere = {**other, "url": "https://openreview.net/forum?id=zzz"}
+    assert decide(forum, [elsewhere], False).pub is None
+
+
 def test_s2_hints_never_trust_a_corr_key_or_the_arxiv_venue() -> None:
     mixed = {"paperId": "p", "venue": "Neural Information Processing Systems",
              "externalIds": {"DBLP": "journals/corr/VaswaniSPUJGKP17", "DOI": "10.48550/arXiv.1706.03762"}}  # fmt: skip

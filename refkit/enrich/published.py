@@ -2,7 +2,7 @@
 
 Identity first. The record's own arXiv id, DOI or ACL id finds its S2 record; a DBLP key there
 that is not the CoRR copy is an identifier link (the DBLP record may then carry another title:
-GPTQ is "OPTQ" at ICLR 2023). Everything else comes from a DBLP search and must pass every check
+GPTQ is "OPTQ" at ICLR 2023); so is a DBLP record whose URL names the record's OpenReview id. Everything else comes from a DBLP search and must pass every check
 (`check`): not the CoRR copy; not a workshop paper (nor, for a workshop record, the main
 paper); the record's venue when it names one; the title (after markup and case, digits
 equal: FlashAttention-2 is not FlashAttention), unless linked; the authors (the publication's
@@ -26,6 +26,7 @@ from .match import TITLE_MIN, _person_matches, title_similarity
 ML_VENUES = ("ICLR", "ICML", "NeurIPS", "MLSys", "UAI", "TMLR", "JMLR")
 CSL_TYPE = {"conference": "paper-conference", "journal": "article-journal"}
 _DIGITS = re.compile(r"\d+")
+_OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([\w-]+)")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Wanted:
     names: tuple[str, ...]  # record authors as written ("Given Family")
     years: tuple[int, int]  # inclusive
     label: str  # the record's venue key; "" for a preprint (any venue)
+    openreview: str = ""  # the record's OpenReview id: a DBLP record linking it is the paper
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,12 @@ def wanted(item: Item, arxiv_year: int = 0) -> Wanted:
         if "literal" not in n
     )
     label = item.get("custom", {}).get("venue_key", "")
+    m = _OPENREVIEW.search(item.get("URL", ""))
+    forum = m.group(1) if m else ""
     if item.get("type") == "article":
         start = arxiv_year or year(item)
-        return Wanted(item["title"], people, (start, start + 2), "")
-    return Wanted(item["title"], people, (year(item) - 1, year(item) + 1), label)
+        return Wanted(item["title"], people, (start, start + 2), "", forum)
+    return Wanted(item["title"], people, (year(item) - 1, year(item) + 1), label, forum)
 
 
 def _digits(title: str) -> list[str]:
@@ -116,7 +120,11 @@ def decide(w: Wanted, pubs: list[dict[str, Any]], linked: bool) -> Decision:
     verdicts = []
     passing: dict[str, dict[str, Any]] = {}
     for pub in pubs:
-        ok, reasons = check(w, pub, linked)
+        m = _OPENREVIEW.search(pub.get("url", ""))
+        same_forum = bool(w.openreview and m and m.group(1) == w.openreview)
+        ok, reasons = check(w, pub, linked or same_forum)
+        if same_forum:
+            reasons.append(f"OpenReview id {w.openreview} links it")
         verdicts.append({"dblp": pub.get("key", ""), "ok": ok, "reasons": reasons})
         if ok:
             passing.setdefault(pub["key"], pub)
