@@ -92,17 +92,26 @@ def world(
     s2_busy: int = 0,
     dblp_busy: int = 0,
     key: str | None = "test-key",
+    fault_rate: float = 0.0,
 ) -> Iterator[World]:
     """The four servers. DBLP and S2 keep their real rules (429, Retry-After, 403, batch size);
-    `dblp_interval` shortens DBLP's 1 s spacing so a test of 80 lookups stays short."""
+    `dblp_interval` shortens DBLP's 1 s spacing so a test of 80 lookups stays short;
+    `fault_rate` injects 429s, 500s, truncated bodies and dropped connections into both."""
+    faults = {"fault_rate": fault_rate, "faults": ("429", "500", "malformed", "drop"), "seed": 7}
     with ExitStack() as stack:
         yield World(
             stack.enter_context(CrossrefServer(WORKS, limits=FAST_CROSSREF)),
             stack.enter_context(ArxivServer(SCENARIO["arxiv"], min_interval=0.0)),
-            stack.enter_context(S2Server(SCENARIO["s2"], api_key=key, busy=s2_busy, key_rate=5)),
+            stack.enter_context(
+                S2Server(SCENARIO["s2"], api_key=key, busy=s2_busy, key_rate=5, **faults)
+            ),
             stack.enter_context(
                 DblpServer(
-                    SCENARIO["dblp"], min_interval=dblp_interval, busy=dblp_busy, retry_after=1
+                    SCENARIO["dblp"],
+                    min_interval=dblp_interval,
+                    busy=dblp_busy,
+                    retry_after=1,
+                    **faults,
                 )
             ),
         )

@@ -148,7 +148,9 @@ def search_key(q: str) -> str:
 def ask(session: Session, url: str, *, key: str = "", q: str = "") -> str:
     """The raw body of `/rec/{key}.bib` or of a search; NotFound for an unknown key."""
     if key:
-        r = session.get(f"{url}/rec/{quote(key)}.bib")
+        r = session.get(
+            f"{url}/rec/{quote(key)}.bib", valid=lambda r: r.text.lstrip().startswith("@")
+        )
     else:
         r = session.get(
             f"{url}/search/publ/api",

@@ -126,7 +126,7 @@ class Scholar:
             body = self.cached(
                 "dblp", f"rec/{key}", lambda: dblp.ask(self.session, self.dblp_url or "", key=key)
             )
-            pubs = [dblp.read_bib(body)] if body else []
+            pubs = [_read(dblp.read_bib, body, key)] if body else []
             where = f"rec {key} (S2's DBLP key)"
         elif hint is None or hint["published"] or not preprint:
             res.asked.append("dblp")
@@ -137,7 +137,7 @@ class Scholar:
             body = self.cached(
                 "dblp", dblp.search_key(q), lambda: dblp.ask(self.session, self.dblp_url or "", q=q)
             )
-            pubs = dblp.read_search(body) if body else []
+            pubs = _read(dblp.read_search, body, q) if body else []
             where = f"search {q!r}"
         else:
             res.evidence.append(
@@ -192,6 +192,14 @@ class Scholar:
         else:
             return
         res.found["published"] = values
+
+
+def _read(parse: Callable[[str], Any], body: str, what: str) -> Any:
+    """A parsed DBLP answer; a broken one fails the lookup (not pinned: the next run retries)."""
+    try:
+        return parse(body)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise Failed(f"DBLP: unreadable answer for {what!r} ({exc})") from exc
 
 
 def _label(container: str) -> str:
