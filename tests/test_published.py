@@ -205,3 +205,15 @@ def test_faults_never_give_a_wrong_answer_and_the_next_run_finishes(
                 break
         assert sum(r.injected for r in w.s2.requests + w.dblp.requests) > 0
     assert not result.not_enriched, runs  # retried lookups finish within a few runs
+
+
+def test_a_wrong_s2_key_stops_s2_with_a_message_naming_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast_dblp(monkeypatch)
+    items = [i for i in load_items(make_meta(tmp_path)) if i["custom"]["record_id"] == "2023/gptq"]
+    with world() as w:
+        result = enrich(items, {}, w.options(tmp_path / "c", keys={"s2": "wrong"}))
+        assert [r.status for r in w.s2.requests] == [403]  # asked once, never again
+    assert result.not_enriched == ["2023/gptq"] and "2023/gptq" not in result.lock
+    assert "REFKIT_S2_API_KEY" in result.report[0]["error"]
