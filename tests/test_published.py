@@ -217,3 +217,23 @@ def test_a_wrong_s2_key_stops_s2_with_a_message_naming_the_setting(
         assert [r.status for r in w.s2.requests] == [403]  # asked once, never again
     assert result.not_enriched == ["2023/gptq"] and "2023/gptq" not in result.lock
     assert "REFKIT_S2_API_KEY" in result.report[0]["error"]
+
+
+def test_a_pin_from_before_s2_and_dblp_is_looked_up_again_except_when_frozen(
+    cold, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast_dblp(monkeypatch)
+    old = {rid: dict(e) for rid, e in cold["result"].lock.items()}
+    for rid in ("2023/sparsegpt", "2022/flashattention"):
+        for table in ("s2", "dblp", "published"):
+            old[rid].pop(table, None)
+        old[rid]["sources"] = [s for s in old[rid]["sources"] if s not in ("s2", "dblp")]
+    with world() as w:
+        frozen = enrich(cold["items"], old, w.options(tmp_path / "c", mode="frozen"))
+        assert frozen.requests == 0 and "dblp" not in frozen.lock["2022/flashattention"]
+        again = enrich(cold["items"], old, w.options(tmp_path / "c"))
+        assert len(w.s2.requests) == 1 and sorted(w.s2.ids_asked) == [
+            "ARXIV:2205.14135",
+            "ARXIV:2301.00774",
+        ]
+    assert again.lock == cold["result"].lock

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..lock import Lock
 from ..model import Item
 from .merge import merge
+from .published import needs
+from .sources import enabled
 
 if TYPE_CHECKING:  # the network side is imported only when something must be looked up
     from .resolve import Resolution
@@ -118,8 +120,18 @@ def _scholar(options: Options, session: Any, cache: Any, mode: str) -> Any:
     return Scholar(session, cache, s2, urls.get("dblp"), mode)
 
 
-def _pinned(entry: dict[str, Any], item: Item, mode: Mode) -> bool:
-    return "doi" in entry and (mode == "frozen" or entry.get("basis") == basis(item))
+def _pinned(
+    entry: dict[str, Any], item: Item, mode: Mode, newer: frozenset[str] = frozenset()
+) -> bool:
+    """The lock decides for this record. `newer`: enabled published-version sources; a pin made
+    before any of them was asked is stale for a record that needs one (so a lock filled before
+    S2 and DBLP existed gets their data on the next run with network, not only on --refresh)."""
+    if "doi" not in entry:
+        return False
+    if mode == "frozen":
+        return True
+    stale = newer and needs(item) and not newer & set(entry.get("sources", []))
+    return entry.get("basis") == basis(item) and not stale
 
 
 def _entry(old: dict[str, Any], item: Item, res: Resolution, today: str) -> dict[str, Any]:
@@ -142,13 +154,15 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     and never writes the lock (only the cache)."""
     mode = options.mode
     lock = {rid: dict(v) for rid, v in lock.items()}
+    newer = frozenset(n for n, u in options.urls.items() if enabled(u))
     todo = (
         []
         if mode == "frozen"
         else [
             i
             for i in items
-            if mode == "refresh" or not _pinned(lock.get(i["custom"]["record_id"], {}), i, mode)
+            if mode == "refresh"
+            or not _pinned(lock.get(i["custom"]["record_id"], {}), i, mode, newer)
         ]
     )
     results: dict[str, Resolution] = {}
@@ -210,7 +224,8 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
                 lookup="failed", sources=res.asked, evidence=res.evidence, error=res.errors[0]
             )
         else:
-            line.update(lookup="lock" if _pinned(lock.get(rid, {}), item, mode) else "none")
+            pinned = _pinned(lock.get(rid, {}), item, mode, newer)
+            line.update(lookup="lock" if pinned else "none")
         entry = lock.get(rid, {})
         if res is not None and not res.complete and not _pinned(entry, item, "frozen"):
             entry = {}
