@@ -128,7 +128,9 @@ def fields(item: Item, dialect: str) -> dict[str, str]:
     if item.get("type") in ("paper-conference", "article-journal", "software"):
         f["publisher"] = text(item.get("publisher", ""))
     f["volume"] = text(item.get("volume", ""))
-    f["number"] = text(item.get("issue", ""))
+    # BibTeX styles refuse volume and number together in @inproceedings (AAAI: volume 38, issue 1)
+    both = kind == "inproceedings" and ascii_only and item.get("volume")
+    f["number"] = "" if both else text(item.get("issue", ""))
     f["pages"] = "--".join(text(p) for p in _RANGE.split(item.get("page", "")) if p.strip())
     _date(item, f, biblatex)
     f["doi"] = item.get("DOI", "")
