@@ -11,10 +11,15 @@ Entry types (item type -> bibtex / biblatex):
 An authorless paper is @misc in the bibtex dialect (howpublished = its venue): plainnat and
 IEEEtran warn "empty author" for @inproceedings and @article, whatever else the entry has.
 The `bibtex` dialect is pure ASCII (accents as `{\\"u}`); `biblatex` is UTF-8. Both escape the
-LaTeX specials (see latex.py). URLs and DOIs are verbatim (url.sty/hyperref read % and #);
-only a brace in a URL is written %7B/%7D, since BibTeX counts braces.
-Extra fields that styles ignore travel with each entry: `keywords`, `code` (the code
-repository URL), `shorttitle`; `custom.venue_note` ("oral") becomes `note = {Oral presentation}`.
+LaTeX specials (see latex.py) in every field except the URL-like ones (url, doi, eprint, verba),
+which are written as RFC 3986 URLs (uri.py: a space, brace, backslash, `^` or non-ASCII
+character percent-encoded) that `\\url` and biblatex's verbatim fields typeset as they are.
+Extra fields that styles ignore travel with each entry: `keywords` (escaped: `kv\\_cache`),
+`verba` (the code repository URL: biblatex's data model has no `code` field, and `verba` is its
+verbatim field valid for every entry type, ignored by BibTeX styles), `shorttitle`;
+`custom.venue_note` ("oral") becomes `note = {Oral presentation}`. Both dialects are clean under
+`biber --validate-datamodel`: no `publisher` on @misc/@online/@software (software's maker is
+`organization`).
 Entries without any author get `key` (bibtex) / `label` (biblatex): styles label them by it.
 """
 
@@ -22,8 +27,9 @@ from __future__ import annotations
 
 import re
 
+from .. import uri
 from ..errors import InputError
-from ..model import Item, Name, year
+from ..model import Item, Name, tex, year
 from . import latex
 
 NOTES = {"oral": "Oral presentation", "spotlight": "Spotlight presentation", "poster": "Poster"}
@@ -31,18 +37,18 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 BAD_KEY = re.compile(r"[\s,{}()\"#%'=~\\]")
 _AND = re.compile(r"\band\b", re.IGNORECASE)
 _RANGE = re.compile(r"\s*[-\u2010-\u2015]+\s*")  # a page range's dash, however written
-_PLAIN_WORDS = re.compile(r"^[\w .+-]*$")
 
 # Fields in output order; a field is written only when it has a value.
 ORDER = (
     "author", "title", "shorttitle", "booktitle", "eventtitle", "journal", "journaltitle",
     "howpublished", "organization", "publisher", "volume", "number", "pages", "year", "month",
     "date", "doi", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass", "url",
-    "note", "key", "label", "keywords", "code",
+    "note", "key", "label", "keywords", "verba",
 )  # fmt: skip
 # Field names as written (BibTeX is case-insensitive; these are the customary spellings).
 SPELLING = {"archiveprefix": "archivePrefix", "primaryclass": "primaryClass"}
-VERBATIM = {"doi", "url", "code", "eprint", "year", "date", "month"}
+# Fields written as URLs: every character RFC 3986 does not allow is percent-encoded (uri.py).
+URLS = {"doi", "url", "verba", "eprint"}
 
 
 def entry_type(item: Item, dialect: str) -> str:
@@ -108,10 +114,12 @@ def fields(item: Item, dialect: str) -> dict[str, str]:
         f["author"] = " and ".join(name(n, ascii_only) for n in item["author"])
     else:
         # BibTeX styles sort and label by `key`; biblatex's fallback label is `label`
-        f["label" if biblatex else "key"] = text(item.get("title-short") or item.get("title", ""))
-    f["title"] = latex.title(item.get("title", ""), item.get("title-short", ""), ascii_only)
-    if item.get("title-short"):
-        f["shorttitle"] = latex.title(item["title-short"], item["title-short"], ascii_only)
+        label = tex(item, "title-short") or tex(item, "title")
+        f["label" if biblatex else "key"] = latex.escape(label, ascii_only, math=True)
+    short = tex(item, "title-short")
+    f["title"] = latex.title(tex(item, "title"), short, ascii_only)
+    if short:
+        f["shorttitle"] = latex.title(short, short, ascii_only)
     container = text(item.get("container-title", ""))
     if kind == "inproceedings":
         f["booktitle"] = container
@@ -125,8 +133,10 @@ def fields(item: Item, dialect: str) -> dict[str, str]:
         f["howpublished"] = "GitHub repository" if "github.com/" in item.get("URL", "") else ""
     elif not biblatex:
         f["howpublished"] = container  # the blog, or the venue of an authorless paper
-    if item.get("type") in ("paper-conference", "article-journal", "software"):
+    if kind in ("inproceedings", "article"):
         f["publisher"] = text(item.get("publisher", ""))
+    elif item.get("type") == "software":  # biblatex has no publisher for @misc and @software
+        f["organization"] = text(item.get("publisher", ""))
     f["volume"] = text(item.get("volume", ""))
     f["number"] = text(item.get("issue", ""))
     f["pages"] = "--".join(text(p) for p in _RANGE.split(item.get("page", "")) if p.strip())
@@ -147,9 +157,8 @@ def fields(item: Item, dialect: str) -> dict[str, str]:
     if venue_note:
         notes.append(text(NOTES.get(venue_note.lower(), venue_note[:1].upper() + venue_note[1:])))
     f["note"] = ". ".join(n for n in notes if n)
-    words = [latex.clean(w) for w in custom.get("keywords", []) if latex.clean(w)]
-    f["keywords"] = ", ".join(w if _PLAIN_WORDS.match(w) else text(w) for w in words)
-    f["code"] = custom.get("code_url", "")
+    f["keywords"] = ", ".join(text(w) for w in custom.get("keywords", []) if latex.clean(w))
+    f["verba"] = custom.get("code_url", "")
     return {k: v for k, v in f.items() if v}
 
 
@@ -168,8 +177,8 @@ def _date(item: Item, f: dict[str, str], biblatex: bool) -> None:
 def _value(field: str, value: str) -> str:
     if field == "month":
         return value  # a BibTeX month macro, unbraced
-    if field in VERBATIM:
-        value = latex.clean(value).replace("{", "%7B").replace("}", "%7D")
+    if field in URLS:
+        value = uri.encode(latex.clean(value))
     return "{" + value + "}"
 
 

@@ -13,6 +13,11 @@ character (GPTQ, LoRA, LLMs, N:M) or mixing capitals and digits (L4Q, OPT-175B) 
 braces word by word (`{FlashAttention-2}`), as is the item's `title-short` wherever it occurs.
 The first word after a colon needs nothing: `change.case$` keeps it. Proper nouns written in
 plain title case (Huffman, Brain Surgeon) cannot be told from ordinary words and are left alone.
+
+Math: in titles and labels (`math=True`), a `$...$` span that texmath accepts is written as its
+TeX in braces (`H{$_{2}$}O`), so no style changes its case; while words are found it stands as
+one private-use character, so `H$_2$O` is one word with a capital past its first letter and is
+protected whole (`{H{$_{2}$}O}`). Dollars that are not math are escaped (`\\$`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import logging
 import re
 import unicodedata
 from typing import Any
+
+from .. import texmath
 
 log = logging.getLogger("refkit.writers.latex")
 
@@ -75,16 +82,61 @@ def _unknown(char: str) -> str:
     return "?"
 
 
-def _latex(text: str, ascii_only: bool) -> str:
+# An accent over i: biber reads `{\'\i}` as a dotless i and a combining accent, which pdflatex
+# cannot typeset, so the accent goes over a plain i (`{\'i}`), which every engine reads as í.
+_DOTLESS = re.compile(r"\\([`'^\"])\\i\}")
+_SLOT = 0x100000  # Supplementary Private Use Area-B: one character per math span
+
+
+def _plain_latex(text: str, ascii_only: bool) -> str:
     text = _LIGATURE.sub("{}", text.translate(_SPECIALS_TABLE))
     if ascii_only and not text.isascii():
-        text = _encoder().unicode_to_latex(text)
+        text = _DOTLESS.sub(r"\\\1i}", _encoder().unicode_to_latex(text))
     return text
 
 
-def escape(text: str, ascii_only: bool = True) -> str:
-    """`text` as LaTeX: specials escaped; non-ASCII as LaTeX commands when `ascii_only`."""
-    return _latex(clean(text), ascii_only)
+def _latex(text: str, ascii_only: bool, slots: dict[str, str] | None = None) -> str:
+    if not slots:
+        return _plain_latex(text, ascii_only)
+    out: list[str] = []
+    piece: list[str] = []
+    for char in text:
+        if char in slots:
+            out += [_plain_latex("".join(piece), ascii_only), slots[char]]
+            piece = []
+        else:
+            piece.append(char)
+    out.append(_plain_latex("".join(piece), ascii_only))
+    return "".join(out)
+
+
+def _with_slots(text: str, by_tex: dict[str, str]) -> str:
+    """`text` with each math span as one private-use character (`by_tex`: TeX -> character)."""
+    parts = texmath.split(text)
+    if len(parts) == 1 or any(ord(c) >= _SLOT for c in text):
+        return text  # no math, or characters that would collide with the slots: all text
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            out.append(by_tex.setdefault(part.tex, chr(_SLOT + len(by_tex))))
+    return "".join(out)
+
+
+def _slots(by_tex: dict[str, str]) -> dict[str, str]:
+    return {char: "{$" + tex + "$}" for tex, char in by_tex.items()}
+
+
+def escape(text: str, ascii_only: bool = True, math: bool = False) -> str:
+    """`text` as LaTeX: specials escaped; non-ASCII as LaTeX commands when `ascii_only`; with
+    `math`, inline math kept as math."""
+    text = clean(text)
+    if not math:
+        return _plain_latex(text, ascii_only)
+    by_tex: dict[str, str] = {}
+    text = _with_slots(text, by_tex)
+    return _latex(text, ascii_only, _slots(by_tex))
 
 
 def needs_protection(word: str) -> bool:
@@ -109,7 +161,8 @@ def _spans(title: str, short: str) -> list[tuple[int, int]]:
         start += len(word) - len(word.lstrip(_TRIM))
         end -= len(word) - len(word.rstrip(_TRIM))
         inside = any(s <= start and end <= e for s, e in spans)
-        if start < end and not inside and needs_protection(title[start:end]):
+        core = "".join("X" if ord(c) >= _SLOT else c for c in title[start:end])
+        if start < end and not inside and needs_protection(core):
             spans.append((start, end))
     spans.sort()
     merged: list[tuple[int, int]] = []
@@ -129,12 +182,15 @@ def _brace(latex: str) -> str:
 
 def title(text: str, short: str = "", ascii_only: bool = True) -> str:
     """A title as LaTeX with words that must keep their case in braces (never the whole title)."""
-    text = clean(text)
+    by_tex: dict[str, str] = {}
+    text = _with_slots(clean(text), by_tex)
+    short = _with_slots(clean(short), by_tex)
+    slots = _slots(by_tex)
     out: list[str] = []
     pos = 0
-    for start, end in _spans(text, clean(short)):
-        out.append(_latex(text[pos:start], ascii_only))
-        out.append(_brace(_latex(text[start:end], ascii_only)))
+    for start, end in _spans(text, short):
+        out.append(_latex(text[pos:start], ascii_only, slots))
+        out.append(_brace(_latex(text[start:end], ascii_only, slots)))
         pos = end
-    out.append(_latex(text[pos:], ascii_only))
+    out.append(_latex(text[pos:], ascii_only, slots))
     return "".join(out)
