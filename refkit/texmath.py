@@ -255,7 +255,7 @@ class _Parser:
         if style == "bb":
             plain = "".join(_BB.get(c, c) for c in a[2])
             return (tex, plain, plain)
-        if unicodedata.combining(style[0]):
+        if style and unicodedata.combining(style[0]):
             marked = a[1][:-4] + style + "</i>" if a[1].endswith("</i>") else a[1] + style
             return (tex, marked, a[2] + style)
         return (tex, plain_text, a[2])
