@@ -10,8 +10,8 @@ Each math span is rendered as
   tex    TeX for the .bib, rebuilt from the parse with kernel commands only (`\\text` as
          `\\textrm`, `\\operatorname` and `\\mathbb` as `\\mathrm`/`\\mathbf`), so it compiles
          in any document;
-  rich   CSL rich text: `<sub>`, `<sup>`, letters in `<i>`, `<b>` for `\\mathbf` (pandoc and
-         citeproc-js read these);
+  rich   CSL rich text: `<sub>`, `<sup>`, letters in `<i>`, `<b>` for `\\mathbf`, the whole
+         span in `<span class="nocase">` (pandoc and citeproc-js read these);
   plain  Unicode text for RIS and Zotero: `H₂O`, `L³`, `∞Bench`, `O(n log n)`; a script with no
          Unicode form is written `x_(ab)` / `x^(ab)`.
 """
@@ -125,6 +125,7 @@ SUP = dict(
     )
 )
 MAX_DEPTH = 8
+NOCASE = '<span class="nocase">{}</span>'
 
 
 class _Bad(Exception):
@@ -360,8 +361,9 @@ def has_math(text: str) -> bool:
 
 
 def rich(text: str) -> str:
-    """`text` with its math as CSL rich text; the rest as it is."""
-    return "".join(p if isinstance(p, str) else p.rich for p in split(text))
+    """`text` with its math as CSL rich text in a `nocase` span (styles that title-case or
+    sentence-case titles leave it alone); the rest as it is."""
+    return "".join(p if isinstance(p, str) else NOCASE.format(p.rich) for p in split(text))
 
 
 def plain(text: str) -> str:

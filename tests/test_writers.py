@@ -176,11 +176,17 @@ def test_pages(page: str, expected: str) -> None:
     assert bibtex.fields(item, "bibtex")["pages"] == expected  # type: ignore[arg-type]
 
 
-def test_authorless_paper_is_misc_in_bibtex_only() -> None:
+def test_authorless_paper_is_misc_in_both_dialects() -> None:
     item = {k: v for k, v in _by_key(TRICKY)["mirzadeh2024relu"].items() if k != "author"}
-    assert bibtex.entry_type(item, "bibtex") == "misc"  # type: ignore[arg-type]
-    assert bibtex.fields(item, "bibtex")["howpublished"].startswith("International")  # type: ignore[arg-type]
-    assert bibtex.entry_type(item, "biblatex") == "inproceedings"  # type: ignore[arg-type]
+    for dialect in ("bibtex", "biblatex"):
+        assert bibtex.entry_type(item, dialect) == "misc"  # type: ignore[arg-type]
+        assert bibtex.fields(item, dialect)["howpublished"].startswith("International")  # type: ignore[arg-type]
+
+
+def test_blog_without_url_is_misc_in_biblatex() -> None:
+    item = {k: v for k, v in _by_key(TRICKY)["samar2022creating"].items() if k != "URL"}
+    assert bibtex.entry_type(item, "biblatex") == "misc"  # type: ignore[arg-type]
+    assert bibtex.fields(item, "biblatex")["howpublished"] == "Cerebras Blog"  # type: ignore[arg-type]
 
 
 def test_escape_unknown_character_warns(caplog: pytest.LogCaptureFixture) -> None:

@@ -8,8 +8,10 @@ Entry types (item type -> bibtex / biblatex):
   article, no arXiv @misc with url (a record with no venue)
   post-weblog       @misc with howpublished = blog name / @online with organization
   software          @misc with howpublished = {GitHub repository} / @software
-An authorless paper is @misc in the bibtex dialect (howpublished = its venue): plainnat and
-IEEEtran warn "empty author" for @inproceedings and @article, whatever else the entry has.
+An authorless paper is @misc (howpublished = its venue) in both dialects: plainnat and IEEEtran
+warn "empty author" for @inproceedings and @article, whatever else the entry has, and biblatex's
+data model makes author mandatory there. A blog or preprint with no URL, DOI or eprint is @misc
+in biblatex too (@online requires one).
 The `bibtex` dialect is pure ASCII (accents as `{\\"u}`); `biblatex` is UTF-8. Both escape the
 LaTeX specials (see latex.py) in every field except the URL-like ones (url, doi, eprint, verba),
 which are written as RFC 3986 URLs (uri.py: a space, brace, backslash, `^` or non-ASCII
@@ -54,12 +56,14 @@ URLS = {"doi", "url", "verba", "eprint"}
 def entry_type(item: Item, dialect: str) -> str:
     """The entry type for `item` in `dialect` ("bibtex" or "biblatex")."""
     kind = item.get("type", "")
-    arxiv = item.get("custom", {}).get("arxiv_id", "")
+    custom = item.get("custom", {})
     biblatex = dialect == "biblatex"
-    if kind in ("paper-conference", "article-journal") and (item.get("author") or biblatex):
+    if kind in ("paper-conference", "article-journal") and item.get("author"):
         return "inproceedings" if kind == "paper-conference" else "article"
-    if kind == "post-weblog" or (kind == "article" and arxiv):
-        return "online" if biblatex else "misc"
+    if kind == "post-weblog" or (kind == "article" and custom.get("arxiv_id")):
+        # biblatex's @online needs a url, doi or eprint; without one the entry is @misc
+        online = item.get("URL") or item.get("DOI") or custom.get("arxiv_id")
+        return "online" if biblatex and online else "misc"
     if kind == "software":
         return "software" if biblatex else "misc"
     return "misc"
@@ -127,11 +131,12 @@ def fields(item: Item, dialect: str) -> dict[str, str]:
             f["eventtitle"] = text(item.get("event-title", ""))
     elif kind == "article":
         f["journaltitle" if biblatex else "journal"] = container
-    elif item.get("type") == "post-weblog" and biblatex:
-        f["organization"] = container
-    elif item.get("type") == "software" and not biblatex:
-        f["howpublished"] = "GitHub repository" if "github.com/" in item.get("URL", "") else ""
-    elif not biblatex:
+    elif kind == "online":
+        f["organization"] = container  # the blog
+    elif item.get("type") == "software":
+        if not biblatex:
+            f["howpublished"] = "GitHub repository" if "github.com/" in item.get("URL", "") else ""
+    else:
         f["howpublished"] = container  # the blog, or the venue of an authorless paper
     if kind in ("inproceedings", "article"):
         f["publisher"] = text(item.get("publisher", ""))
