@@ -172,8 +172,9 @@ def test_any_unicode_parses_and_stays_balanced(title: str, authors: list[Name]) 
         assert entry["ID"] == "key0" and entry["year"] if dialect == "bibtex" else entry["date"]
         if dialect == "bibtex":
             assert text.isascii()
-        else:
-            assert decode(entry["title"]) == latex.clean(title)
+        elif all(c.isascii() or latex._typeset(c) for c in latex.clean(title)):
+            assert decode(entry["title"]) == latex.clean(title)  # UTF-8 where pdflatex reads it
+    latex.warn_missing()
 
 
 @pytest.mark.skipif(

@@ -189,9 +189,31 @@ def test_blog_without_url_is_misc_in_biblatex() -> None:
     assert bibtex.fields(item, "biblatex")["howpublished"] == "Cerebras Blog"  # type: ignore[arg-type]
 
 
-def test_escape_unknown_character_warns(caplog: pytest.LogCaptureFixture) -> None:
+def test_escape_unknown_character_warns_once(caplog: pytest.LogCaptureFixture) -> None:
     assert latex.escape("北", True) == "?"
-    assert "U+5317" in caplog.text
+    assert latex.escape("北京 😀", False) == "?? ?"
+    latex.warn_missing()
+    assert caplog.messages == [
+        "3 character(s) have no form pdflatex can typeset ('北' (U+5317), '京' (U+4EAC), "
+        "'😀' (U+1F600)); written as '?'"
+    ]
+    latex.warn_missing()
+    assert len(caplog.messages) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "bibtex", "biblatex"),
+    [
+        pytest.param("Vladimír", r"Vladim{\'i}r", "Vladimír", id="i-acute-not-dotless"),
+        pytest.param("α≤ℝ", r"{\ensuremath{\alpha}}{\ensuremath{\leq}}?", r"{\ensuremath{\alpha}}{\ensuremath{\leq}}?", id="math-symbols"),
+        pytest.param("x\u0301 ŉ", "x? ?", "x? ?", id="lone-combining-mark-and-unknown-macro"),
+        pytest.param("€ – ł", r"{\texteuro} {\textendash} {\l}", "€ – ł", id="t1-characters"),
+    ],
+)  # fmt: skip
+def test_non_ascii_only_as_pdflatex_compiles(text: str, bibtex: str, biblatex: str) -> None:
+    assert latex.escape(text, True) == bibtex
+    assert latex.escape(text, False) == biblatex
+    latex.warn_missing()
 
 
 # --- BibTeX details -------------------------------------------------------------------------

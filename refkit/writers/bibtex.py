@@ -200,7 +200,9 @@ def write(items: list[Item], dialect: str = "bibtex") -> str:
     if dialect not in ("bibtex", "biblatex"):
         raise InputError(f"unknown BibTeX dialect {dialect!r}; use 'bibtex' or 'biblatex'")
     ordered = sorted(items, key=key)
-    return "\n".join(entry(item, dialect) for item in ordered)
+    text = "\n".join(entry(item, dialect) for item in ordered)
+    latex.warn_missing()
+    return text
 
 
 def write_bibtex(items: list[Item]) -> str:
