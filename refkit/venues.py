@@ -264,7 +264,8 @@ def _exact(label: str) -> Venue | None:
 
 def unknown(label: str) -> Venue:
     """A label the table lacks: a conference of that name (normalize warns once)."""
-    return Venue(label, "paper-conference", label, label)
+    container = label.replace("{", "{{").replace("}", "}}")  # a name, not a `{year}` template
+    return Venue(label, "paper-conference", container, label)
 
 
 def slug(key: str) -> str:

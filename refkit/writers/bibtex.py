@@ -38,6 +38,8 @@ NOTES = {"oral": "Oral presentation", "spotlight": "Spotlight presentation", "po
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 BAD_KEY = re.compile(r"[\s,{}()\"#%'=~\\]")
 _AND = re.compile(r"\band\b", re.IGNORECASE)
+_DASHES = re.compile(r"[-\u2010-\u2015]+")
+_QUOTES = re.compile(r"[`']+")
 _RANGE = re.compile(r"\s*[-\u2010-\u2015]+\s*")  # a page range's dash, however written
 
 # Fields in output order; a field is written only when it has a value.
@@ -81,26 +83,41 @@ def key(item: Item) -> str:
 
 
 def name(n: Name, ascii_only: bool) -> str:
-    """One name as BibTeX reads it: `von Last, Jr, First`; organisations in braces."""
+    """One name as BibTeX reads it: `von Last, Jr, First`; organisations in braces.
+
+    Malformed names must still compile under biber, whose name parser is stricter than BibTeX's:
+    a comma inside a part is written as U+201A (the low quote that looks like one), since biber
+    refuses a name with more than two commas, braced or not; dashes are one hyphen and quotes
+    one apostrophe (no `{}` splitting a TeX ligature); and a part with anything but letters,
+    digits, spaces and `.'-` is one `{\\relax ...}` group, of which biber makes a clean initial
+    (its initials of `a{–}-b`, `` `{}` `` or `{\\textasciicircum{}}` end in a stray `}`).
+    """
     if "literal" in n:
-        return "{" + latex.escape(n["literal"], ascii_only) + "}"
-
-    def part(text: str) -> str:
-        text = latex.escape(text, ascii_only)
-        return "{" + text + "}" if "," in text or _AND.search(text) else text
-
+        return _part(n["literal"], ascii_only, whole=True)
     family = " ".join(x for x in (n.get("non-dropping-particle", ""), n.get("family", "")) if x)
     given, suffix = n.get("given", ""), n.get("suffix", "")
     if not latex.clean(family):
         family, given = given, ""
     if not latex.clean(family):
         return "{Anonymous}"
-    parts = [part(family)]
-    if latex.clean(suffix):
-        parts.append(part(suffix))
-    if latex.clean(given) or len(parts) > 1:
-        parts.append(part(given))
-    return ", ".join(parts)
+    parts = [_part(x, ascii_only) for x in (family, suffix, given)]
+    out = [parts[0]]
+    if parts[1]:
+        out.append(parts[1])
+    if parts[2] or len(out) > 1:
+        out.append(parts[2])
+    return ", ".join(out)
+
+
+def _part(raw: str, ascii_only: bool, whole: bool = False) -> str:
+    """One name part (`whole`: an organisation, always one group) as LaTeX."""
+    raw = _QUOTES.sub("'", _DASHES.sub("-", raw.replace(",", "\u201a")))
+    text = latex.bounded(raw, ascii_only)
+    if not text:
+        return ""
+    if not all(c.isalnum() or c in " .'-" for c in latex.clean(raw)):
+        return "{\\relax " + text + "}"
+    return "{" + text + "}" if whole or _AND.search(text) else text
 
 
 def fields(item: Item, dialect: str) -> dict[str, str]:
@@ -119,7 +136,7 @@ def fields(item: Item, dialect: str) -> dict[str, str]:
     else:
         # BibTeX styles sort and label by `key`; biblatex's fallback label is `label`
         label = tex(item, "title-short") or tex(item, "title")
-        f["label" if biblatex else "key"] = latex.escape(label, ascii_only, math=True)
+        f["label" if biblatex else "key"] = latex.bounded(label, ascii_only, math=True)
     short = tex(item, "title-short")
     f["title"] = latex.title(tex(item, "title"), short, ascii_only)
     if short:
@@ -174,7 +191,7 @@ def _date(item: Item, f: dict[str, str], biblatex: bool) -> None:
     if biblatex:
         f["date"] = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts) if p)
     else:
-        f["year"] = str(year(item))
+        f["year"] = f"{year(item):04d}"  # natbib parses a label year by its first four characters
         if len(parts) > 1 and parts[1] and 1 <= int(parts[1]) <= 12:
             f["month"] = MONTHS[int(parts[1]) - 1]
 

@@ -134,6 +134,11 @@ SAFE_MACROS = frozenset(_SAFE_MACRO_NAMES.split())
 _NOT_TEXT = frozenset((r"{\Upsilon}", r"{\varepsilon}", r"{\acute{\ddot{\iota}}}"))
 _MACRO = re.compile(r"\\([A-Za-z]+|.)")
 _missing: dict[str, int] = {}  # characters written as "?" since the last `warn_missing`
+_shortened = [0]  # texts `bounded` shortened since then
+# BibTeX styles build labels from names (or `key`) in strings of at most 500 characters
+# (entry-string-size) and cut longer ones anywhere, even inside a command: so a name part or
+# key is kept under this many characters of LaTeX, shortened with an ellipsis.
+LABEL_LIMIT = 200
 
 
 def _typeset(char: str) -> bool:
@@ -164,7 +169,16 @@ def _non_ascii(text: str, ascii_only: bool) -> str:
 
 
 def warn_missing() -> None:
-    """One warning for every character written as "?" since the last call (then forget them)."""
+    """One warning for every character written as "?" since the last call, one for every text
+    `bounded` shortened (then forget them)."""
+    if _shortened[0]:
+        log.warning(
+            "%d name(s) or label(s) longer than %d characters of LaTeX shortened in the .bib "
+            "(BibTeX styles truncate longer labels mid-command)",
+            _shortened[0],
+            LABEL_LIMIT,
+        )
+        _shortened[0] = 0
     if _missing:
         chars = sorted(_missing, key=lambda c: (-_missing[c], c))
         shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in chars[:5])
@@ -230,6 +244,25 @@ def escape(text: str, ascii_only: bool = True, math: bool = False) -> str:
     by_tex: dict[str, str] = {}
     text = _with_slots(text, by_tex)
     return _latex(text, ascii_only, _slots(by_tex))
+
+
+def bounded(text: str, ascii_only: bool = True, math: bool = False) -> str:
+    """Text that styles put in labels (names, `key`): `escape(text)` with brackets braced (a
+    label is `\\bibitem[...]`'s optional argument), shortened (source cut, "…" added) to at most
+    LABEL_LIMIT characters."""
+    out = _label(text, ascii_only, math)
+    if len(out) <= LABEL_LIMIT:
+        return out
+    _shortened[0] += 1
+    source = clean(text)
+    while len(out) > LABEL_LIMIT and source:
+        source = source[: max(0, min(len(source) - 1, len(source) * LABEL_LIMIT // len(out) - 2))]
+        out = _label(source.rstrip() + "…", ascii_only, math)
+    return out
+
+
+def _label(text: str, ascii_only: bool, math: bool) -> str:
+    return escape(text, ascii_only, math).replace("[", "{[}").replace("]", "{]}")
 
 
 def needs_protection(word: str) -> bool:
