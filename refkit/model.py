@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from . import texmath
+
 # A CSL name: a person (`family`, `given`, particles, `suffix`) or an organisation (`literal`).
 # refkit writes every particle ("van der", "de") as non-dropping; BibTeX calls it the "von" part.
 Name = TypedDict(
@@ -98,6 +100,11 @@ TYPES = ("paper-conference", "article-journal", "article", "post-weblog", "softw
 def tex(item: Item, var: str) -> str:
     """The TeX text of a text variable: the record's own when it had math, else the variable."""
     return item.get("custom", {}).get("tex", {}).get(var) or str(item.get(var, "") or "")
+
+
+def plain(item: Item, var: str) -> str:
+    """A text variable as plain Unicode text (math as `H₂O`), for RIS, Zotero and lookups."""
+    return texmath.plain(tex(item, var))
 
 
 def year(item: Item) -> int:

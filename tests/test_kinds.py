@@ -296,3 +296,15 @@ def test_urls_and_code_urls(items: list[Item]) -> None:
         assert f"url = {{{url}}}" in text
         assert "verba = {https://github.com/some_org/kv_cache_tool#read_me}" in text
         assert "keywords = {kv\\_cache, sparse\\_pruning}" in text
+
+
+def test_lookups_use_the_unicode_title(items: list[Item]) -> None:
+    """Crossref is searched with the title as text (H₂O), not CSL markup or TeX."""
+    from refkit.enrich.crossref import Crossref
+
+    radial = by_record(items)["2025/radial"]
+    params = Crossref(url="http://127.0.0.1:9").search_params(radial, "preprint")
+    assert params["query_bibliographic"] == RECORDS_TEXT["2025/radial"]
+
+
+RECORDS_TEXT = {"2025/radial": "Radial Attention: O(n log n) Sparse Attention with Energy Decay"}

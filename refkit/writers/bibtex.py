@@ -169,10 +169,10 @@ def fields(item: Item, dialect: str) -> dict[str, str]:
         f["eprint"] = arxiv
         if biblatex:
             f["eprinttype"] = "arxiv"
-            f["eprintclass"] = custom.get("arxiv_class", "")
+            f["eprintclass"] = text(custom.get("arxiv_class", ""))
         else:
             f["archiveprefix"] = "arXiv"
-            f["primaryclass"] = custom.get("arxiv_class", "")
+            f["primaryclass"] = text(custom.get("arxiv_class", ""))
     f["url"] = item.get("URL", "")
     notes = [text(item.get("note", ""))]
     venue_note = latex.clean(custom.get("venue_note", ""))

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .. import texmath
-from ..model import Item, Name, tex, year
+from ..model import Item, Name, plain, year
 from .bibtex import NOTES, key
 
 TYPES = {
@@ -74,8 +73,8 @@ def tags(item: Item) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = [("TY", ris_type(item)), ("ID", key(item))]
     pairs += [("AU", name(n)) for n in item.get("author", [])]
     pairs += [
-        ("TI", texmath.plain(tex(item, "title"))),
-        ("ST", texmath.plain(tex(item, "title-short"))),
+        ("TI", plain(item, "title")),
+        ("ST", plain(item, "title-short")),
         ("T2", item.get("container-title", "")),
         ("C3", item.get("container-title", "") if item.get("type") == "paper-conference" else ""),
         ("PY", str(year(item)) if year(item) else ""),

@@ -13,8 +13,7 @@ import json
 import re
 from typing import Any
 
-from .. import texmath
-from ..model import Item, Name, tex
+from ..model import Item, Name, plain
 
 # CSL type -> Zotero item type (schema.json `csl.types`, inverted for the types refkit produces).
 ITEM_TYPES = {
@@ -126,7 +125,7 @@ def to_zotero(item: Item, *, native: bool = True) -> dict[str, Any]:
         if var == "issued":
             value = _date(item)
         elif var in ("title", "title-short"):
-            value = texmath.plain(tex(item, var))  # math as Unicode text (H₂O)
+            value = plain(item, var)  # math as Unicode text (H₂O)
         else:
             value = str(item.get(var, "") or "")
         if not value:
