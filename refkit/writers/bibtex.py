@@ -40,6 +40,7 @@ BAD_KEY = re.compile(r"[\s,{}()\"#%'=~\\]")
 _AND = re.compile(r"\band\b", re.IGNORECASE)
 _DASHES = re.compile(r"[-\u2010-\u2015]+")
 _QUOTES = re.compile(r"[`']+")
+_PLAIN_PART = re.compile(r"(?:[^\W_]|[ .'-])*")  # letters, digits, spaces, . ' -
 _RANGE = re.compile(r"\s*[-\u2010-\u2015]+\s*")  # a page range's dash, however written
 
 # Fields in output order; a field is written only when it has a value.
@@ -111,11 +112,11 @@ def name(n: Name, ascii_only: bool) -> str:
 
 def _part(raw: str, ascii_only: bool, whole: bool = False) -> str:
     """One name part (`whole`: an organisation, always one group) as LaTeX."""
-    raw = _QUOTES.sub("'", _DASHES.sub("-", raw.replace(",", "\u201a")))
+    raw = latex.clean(_QUOTES.sub("'", _DASHES.sub("-", raw.replace(",", "\u201a"))))
     text = latex.bounded(raw, ascii_only)
     if not text:
         return ""
-    if not all(c.isalnum() or c in " .'-" for c in latex.clean(raw)):
+    if not _PLAIN_PART.fullmatch(raw):
         return "{\\relax " + text + "}"
     return "{" + text + "}" if whole or _AND.search(text) else text
 

@@ -63,6 +63,8 @@ _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=,)(?=,)|(?<=[?!
 
 def clean(text: str) -> str:
     """`text` on one line: NFC, whitespace runs as one space, control characters dropped."""
+    if text.isascii() and text.isprintable() and "  " not in text and text.strip() == text:
+        return text  # the common case, already clean
     text = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
     return text.translate(_CONTROL) if not text.isprintable() else text
 
@@ -287,7 +289,9 @@ def _spans(title: str, short: str) -> list[tuple[int, int]]:
         start += len(word) - len(word.lstrip(_TRIM))
         end -= len(word) - len(word.rstrip(_TRIM))
         inside = any(s <= start and end <= e for s, e in spans)
-        core = "".join("X" if ord(c) >= _SLOT else c for c in title[start:end])
+        core = title[start:end]
+        if not core.isascii():  # a math span's slot counts as a capital letter
+            core = "".join("X" if ord(c) >= _SLOT else c for c in core)
         if start < end and not inside and needs_protection(core):
             spans.append((start, end))
     spans.sort()
