@@ -1,4 +1,8 @@
-"""Records to items: names, the venue table, arXiv ids from URLs, citation keys. Pure: no protobuf."""
+"""Records to items: names, the venue table, arXiv ids from URLs, citation keys. Pure: no protobuf.
+
+Titles with TeX math become CSL rich text, the TeX kept in `custom.tex` (texmath.py, model.py);
+paper and code URLs are RFC 3986-encoded (uri.py), with one warning for all that are not http(s).
+"""
 
 from __future__ import annotations
 
