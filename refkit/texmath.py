@@ -49,58 +49,12 @@ SYMBOLS = {
     "dagger": "†", "%": "%", "#": "#", "&": "&", "$": "$", "_": "_", "{": "{",
     "}": "}", "|": "‖", ",": " ", ";": " ", ":": " ", "!": "", " ": " ",
 }  # fmt: skip
-OPERATORS = frozenset(
-    [
-        "log",
-        "ln",
-        "exp",
-        "lg",
-        "max",
-        "min",
-        "sup",
-        "inf",
-        "arg",
-        "argmax",
-        "argmin",
-        "det",
-        "dim",
-        "sin",
-        "cos",
-        "tan",
-        "lim",
-    ]
-)
-RELATIONS = frozenset(
-    [
-        "leq",
-        "le",
-        "geq",
-        "ge",
-        "neq",
-        "ne",
-        "approx",
-        "sim",
-        "simeq",
-        "equiv",
-        "propto",
-        "to",
-        "rightarrow",
-        "leftarrow",
-        "Rightarrow",
-        "Leftarrow",
-        "leftrightarrow",
-        "mapsto",
-        "in",
-        "notin",
-        "subset",
-        "subseteq",
-        "supset",
-        "times",
-        "cdot",
-        "pm",
-        "mp",
-    ]
-)
+_OPERATOR_NAMES = "log ln exp lg max min sup inf arg argmax argmin det dim sin cos tan lim"
+OPERATORS = frozenset(_OPERATOR_NAMES.split())
+# Relations and binary operators: spaced in the text forms ("k ≤ 4").
+_RELATION_NAMES = """leq le geq ge neq ne approx sim simeq equiv propto to rightarrow leftarrow
+Rightarrow Leftarrow leftrightarrow mapsto in notin subset subseteq supset times cdot pm mp"""
+RELATIONS = frozenset(_RELATION_NAMES.split())
 # Commands with one argument: how the .bib writes them, and the style their letters take.
 ONE_ARG = {
     "mathrm": ("mathrm", ""), "operatorname": ("mathrm", ""), "mathit": ("mathit", "i"),
