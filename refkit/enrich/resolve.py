@@ -17,9 +17,10 @@ from typing import Any
 from rapidfuzz import fuzz
 from tqdm import tqdm
 
+from .. import texmath
 from ..cache import Cache
 from ..http import Blocked, Failed, Session, Unreachable
-from ..model import Item
+from ..model import Item, plain
 from .arxiv import Arxiv
 from .crossref import Crossref, NotFound
 from .markup import clean, fold
@@ -174,7 +175,7 @@ class Resolver:
             res.evidence.append({"source": "arxiv", "id": aid, "result": "not found"})
             return
         values = {"id": aid, **self.arxiv.read(raw)}
-        sim = title_similarity(item["title"], values["title"])
+        sim = title_similarity(plain(item, "title"), texmath.plain(values["title"]))
         ok = sim >= 0.8
         res.evidence.append(
             {
