@@ -24,7 +24,7 @@ from typing import Any
 
 from . import writers
 from .errors import OutputError
-from .model import Item, Name, year
+from .model import Item, Name, plain, year
 from .writers.bibtex import key
 
 
@@ -170,7 +170,7 @@ def _e(text: str) -> str:
 
 
 def _fold(item: Item) -> str:
-    return item.get("title", "").casefold()
+    return plain(item, "title").casefold()
 
 
 def _options(counts: Counter[str], facet: str) -> str:
@@ -199,12 +199,12 @@ def _row(item: Item, i: int, published: Mapping[str, str]) -> str:
     """One paper: checkbox, title (linked), short name, authors, venue and year, links, key."""
     c = item["custom"]
     k = _e(key(item))
-    title = _e(item.get("title", "") or k)
+    title = _e(plain(item, "title") or k)
     url = item.get("URL", "")
     head = (
         f'<a id="t{i}" href="{_e(url)}">{title}</a>' if url else f'<span id="t{i}">{title}</span>'
     )
-    short = item.get("title-short", "")
+    short = plain(item, "title-short")
     if short:
         head += f' <span class="s">{_e(short)}</span>'
     authors = ", ".join(_person(n) for n in item.get("author", []))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import names
-from ..model import Item, year
+from ..model import Item, plain, year
 from .markup import fold
 from .match import TITLE_MIN, _person_matches, title_similarity
 
@@ -63,8 +63,8 @@ def wanted(item: Item, arxiv_year: int = 0) -> Wanted:
     forum = m.group(1) if m else ""
     if item.get("type") == "article":
         start = arxiv_year or year(item)
-        return Wanted(item["title"], people, (start, start + 2), "", forum)
-    return Wanted(item["title"], people, (year(item) - 1, year(item) + 1), label, forum)
+        return Wanted(plain(item, "title"), people, (start, start + 2), "", forum)
+    return Wanted(plain(item, "title"), people, (year(item) - 1, year(item) + 1), label, forum)
 
 
 def _digits(title: str) -> list[str]:

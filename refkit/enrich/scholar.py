@@ -21,7 +21,7 @@ from .. import venues
 from ..cache import Cache
 from ..errors import NetworkError
 from ..http import Failed, Session
-from ..model import Item
+from ..model import Item, plain
 from . import dblp, published, s2
 from .markup import fold
 
@@ -133,7 +133,7 @@ class Scholar:
             first = next(
                 (n.get("family", "") for n in item.get("author", []) if n.get("family")), ""
             )
-            q = dblp.query(item["title"], first)
+            q = dblp.query(plain(item, "title"), first)
             body = self.cached(
                 "dblp", dblp.search_key(q), lambda: dblp.ask(self.session, self.dblp_url or "", q=q)
             )

@@ -20,8 +20,8 @@ Extra fields that styles ignore travel with each entry: `keywords` (escaped: `kv
 `verba` (the code repository URL: biblatex's data model has no `code` field, and `verba` is its
 verbatim field valid for every entry type, ignored by BibTeX styles), `shorttitle`;
 `custom.venue_note` ("oral") becomes `note = {Oral presentation}`. Both dialects are clean under
-`biber --validate-datamodel`: no `publisher` on @misc/@online/@software (software's maker is
-`organization`).
+`biber --validate-datamodel`: no `publisher` on @misc/@online/@software or biblatex's @article
+(software's maker is `organization`).
 Entries without any author get `key` (bibtex) / `label` (biblatex): styles label them by it.
 """
 
@@ -156,8 +156,8 @@ def fields(item: Item, dialect: str) -> dict[str, str]:
             f["howpublished"] = "GitHub repository" if "github.com/" in item.get("URL", "") else ""
     else:
         f["howpublished"] = container  # the blog, or the venue of an authorless paper
-    if kind in ("inproceedings", "article"):
-        f["publisher"] = text(item.get("publisher", ""))
+    if kind == "inproceedings" or (kind == "article" and not biblatex):
+        f["publisher"] = text(item.get("publisher", ""))  # biblatex's @article has none
     elif item.get("type") == "software":  # biblatex has no publisher for @misc and @software
         f["organization"] = text(item.get("publisher", ""))
     f["volume"] = text(item.get("volume", ""))
