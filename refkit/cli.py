@@ -36,7 +36,7 @@ def _setup_logging(verbose: bool) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Log every step (never secrets).")
 def cli(verbose: bool) -> None:
     """refkit: a paper list (meta/**/*.prototxt) as BibTeX, biblatex, CSL-JSON and RIS,
-    enriched from Crossref and arXiv, and synced into a Zotero group."""
+    enriched from Crossref, arXiv, Semantic Scholar and DBLP, and synced into a Zotero group."""
     _setup_logging(verbose)
 
 
@@ -105,7 +105,7 @@ def enrich_options(command: Callable[..., None]) -> Callable[..., None]:
     "--all",
     "all_",
     is_flag=True,
-    help="Regenerate exports/ (every format, plus one .bib per venue).",
+    help="Regenerate exports/ (every format, one .bib per venue, and the index.html page).",
 )
 @click.option("--check", is_flag=True, help="With --all: write nothing; exit 1 naming stale files.")
 @click.option(
@@ -116,6 +116,13 @@ def enrich_options(command: Callable[..., None]) -> Callable[..., None]:
 )
 @click.option(
     "--keep-going", is_flag=True, help="Export the valid records when some are bad, then exit 1."
+)
+@click.option(
+    "--published/--as-recorded",
+    "published",
+    default=None,
+    help="Export arXiv-labelled records whose published version is known as that publication "
+    "(default: [export] published in the config file, else --as-recorded).",
 )
 @enrich_options
 def export(
@@ -130,6 +137,7 @@ def export(
     check: bool,
     exports_dir: Path | None,
     keep_going: bool,
+    published: bool | None,
     refresh: bool,
     frozen: bool,
     offline: bool,
@@ -154,10 +162,14 @@ def export(
     mode = _mode(refresh, frozen, offline)
     loaded = _load(meta_dir, keep_going, mode, cache_dir, report_path)
     items, new_lock = loaded.items, loaded.lock
+    if _published(published):
+        from .versions import apply
+
+        items = apply(items, new_lock)
     lock_path = lockfile.path_for(meta_dir)
     if all_:
         root = exports_dir or meta_dir.resolve().parent / "exports"
-        files = exports.render(items)
+        files = exports.render(items, loaded.published)
         if check:
             stale = exports.stale(root, files)
             if lockfile.load(lock_path) != new_lock:
@@ -197,6 +209,68 @@ def export(
             click.echo(text, nl=False)
     if loaded.problems:
         raise _Exit(1, f"{len(loaded.problems)} bad record(s) skipped; fix them and rerun")
+
+
+def _published(flag: bool | None) -> bool:
+    """--published/--as-recorded, else `[export] published` in the config file."""
+    if flag is not None:
+        return flag
+    from . import config
+
+    value = (config.get("export_published") or "false").lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        from .errors import InputError
+
+        raise InputError(f"[export] published = {value!r} in {config.path()}: use true or false")
+    return value in ("true", "1", "yes")
+
+
+@cli.command()
+@meta_option
+@click.option("--check", is_flag=True, help="Exit 1 when any record is outdated (for CI).")
+@click.option("--write", is_flag=True, help="Set pub.where and pub.year in those record files.")
+@enrich_options
+def outdated(
+    meta_dir: Path,
+    check: bool,
+    write: bool,
+    refresh: bool,
+    frozen: bool,
+    offline: bool,
+    cache_dir: Path | None,
+    report_path: Path | None,
+) -> None:
+    """List the arXiv-labelled records whose published version (pinned in refkit.lock, looked
+    up like export does) differs from what the record says, one line each with the evidence."""
+    from . import lock as lockfile
+    from . import outdated as rewriter
+    from .versions import outdated as find
+
+    if check and write:
+        raise click.UsageError("--check and --write exclude each other")
+    mode = _mode(refresh, frozen, offline)
+    loaded = _load(meta_dir, False, mode, cache_dir, report_path)
+    if not frozen:
+        lockfile.save(loaded.lock, lockfile.path_for(meta_dir))
+    found = find(loaded.items, loaded.lock)
+    for o in found:
+        click.echo(o.line())
+    if write:
+        changed = [
+            o for o in found if rewriter.write(meta_dir / o.record_path, o.new_where, o.new_year)
+        ]
+        click.echo(
+            f"refkit: updated pub.where and pub.year in {len(changed)} record file(s); review "
+            "the diff and commit",
+            err=True,
+        )
+    elif check and found:
+        raise _Exit(
+            1,
+            f"{len(found)} record(s) have a published version they do not say; run `refkit outdated --write`",
+        )
+    elif not found:
+        click.echo("refkit: no record is outdated", err=True)
 
 
 def _mode(refresh: bool, frozen: bool, offline: bool) -> str:

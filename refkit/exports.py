@@ -1,15 +1,18 @@
-"""The committed `exports/` folder: the whole list in every format, and one .bib per venue."""
+"""The committed `exports/` folder: the whole list in every format, one .bib per venue, and
+`index.html`, the page to browse the list and copy entries (page.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
-from . import venues, writers
+from . import page, venues, writers
 from .files import write_atomic
 from .model import Item
 
 BY_VENUE = "by-venue"
+PAGE = "index.html"
 # file name -> format name, for the whole list
 WHOLE = {
     "papers.bib": "bibtex",
@@ -19,9 +22,11 @@ WHOLE = {
 }
 
 
-def render(items: list[Item]) -> dict[str, str]:
-    """Every file of `exports/`, as relative path -> text."""
+def render(items: list[Item], published: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every file of `exports/`, as relative path -> text. `published`: record id -> the
+    published version of a preprint, linked from the page."""
     files = {name: writers.get(fmt).write(items) for name, fmt in WHOLE.items()}
+    files[PAGE] = page.render(items, published, wholes={WHOLE[n]: files[n] for n in WHOLE})
     groups: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         groups[venues.slug(item["custom"]["venue_key"])].append(item)

@@ -160,8 +160,11 @@ class Session:
         kind: str = "single",
         contact: bool = False,
         valid: Callable[[httpx2.Response], bool] | None = None,
+        method: str = "GET",
+        body: Any = None,
     ) -> httpx2.Response:
-        """GET with the host's limits; returns any final answer that is not 403/429/5xx.
+        """GET (or `method` with a JSON `body`) with the host's limits; returns any final
+        answer that is not 403/429/5xx.
 
         `contact` adds `mailto=` (Crossref's recommended form); `valid` checks a 200's body,
         and a broken body is retried like a 5xx."""
@@ -184,7 +187,7 @@ class Session:
                     raise (Unreachable if host.unreachable else Blocked)(f"{name}: not reachable")
                 with self._lock:
                     self.requests += 1
-                r = client.get(url, params=params, headers=headers)
+                r = client.request(method, url, params=params, headers=headers, json=body)
                 r.read()
             except (httpx2.ConnectError, httpx2.ConnectTimeout) as exc:
                 with host.cond:

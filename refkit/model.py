@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from . import texmath
+
 # A CSL name: a person (`family`, `given`, particles, `suffix`) or an organisation (`literal`).
 # refkit writes every particle ("van der", "de") as non-dropping; BibTeX calls it the "von" part.
 Name = TypedDict(
@@ -37,6 +39,13 @@ class Custom(TypedDict, total=False):
     institutions affiliations as the record lists them
     note_url    the record's note (a file name or URL)
     provenance  per enriched field, the source it came from (`{"DOI": "crossref"}`)
+    tex         the record's own text of `title` / `title-short` when it has inline TeX math
+                (`{"title": "H$_2$O: ..."}`), for the BibTeX writers; absent otherwise
+
+    Titles with math: `title` and `title-short` are CSL rich text (`H<sub>2</sub>O`, `Top-<i>p</i>`,
+    see texmath.py), `custom.tex` keeps the TeX, the .bib writes the math as math, and RIS and
+    Zotero write Unicode (`H₂O`). The CSL-JSON writer leaves `tex` out, so no `$` or backslash
+    from math reaches it.
     """
 
     record_id: str
@@ -52,6 +61,7 @@ class Custom(TypedDict, total=False):
     institutions: list[str]
     note_url: str
     provenance: dict[str, str]
+    tex: dict[str, str]
 
 
 # One paper as a CSL-JSON item (schema: tests/data/csl-data.json). normalize always sets
@@ -85,6 +95,16 @@ Item = TypedDict(
 
 # CSL item types refkit produces, one per venue kind.
 TYPES = ("paper-conference", "article-journal", "article", "post-weblog", "software")
+
+
+def tex(item: Item, var: str) -> str:
+    """The TeX text of a text variable: the record's own when it had math, else the variable."""
+    return item.get("custom", {}).get("tex", {}).get(var) or str(item.get(var, "") or "")
+
+
+def plain(item: Item, var: str) -> str:
+    """A text variable as plain Unicode text (math as `H₂O`), for RIS, Zotero and lookups."""
+    return texmath.plain(tex(item, var))
 
 
 def year(item: Item) -> int:

@@ -1,13 +1,17 @@
-"""Records to items: names, the venue table, arXiv ids from URLs, citation keys. Pure: no protobuf."""
+"""Records to items: names, the venue table, arXiv ids from URLs, citation keys. Pure: no protobuf.
+
+Titles with TeX math become CSL rich text, the TeX kept in `custom.tex` (texmath.py, model.py);
+paper and code URLs are RFC 3986-encoded (uri.py), with one warning for all that are not http(s).
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import SplitResult, urlsplit
 
-from . import keys, names, venues
+from . import keys, names, texmath, uri, venues
 from . import lock as lockfile
 from .lock import Lock
 from .model import Custom, Item, Name
@@ -32,6 +36,7 @@ def normalize(records: list[Record], lock: Lock) -> tuple[list[Item], Lock]:
     """Items sorted by key, and the lock with every record's key pinned (a new dict)."""
     items = [_item(rec) for rec in records]
     _warn_unknown_venues(records)
+    _warn_not_web(records)
     wanted = {it["custom"]["record_id"]: it["id"] for it in items}
     pinned = {rid: str(entry["key"]) for rid, entry in lock.items() if "key" in entry}
     final = keys.assign(wanted, pinned)
@@ -61,18 +66,19 @@ def _item(rec: Record) -> Item:
     if kind == "software" and not authors and institutions:
         authors = [names.organisation(institutions[0])]
     title = " ".join(rec.title.split())
+    short = " ".join(rec.abbr.split())
     item = Item(
         id="",
         type=kind,
-        title=title,
+        title=texmath.rich(title),
         issued={"date-parts": [[rec.year]]},
     )
     item["citation-key"] = ""
-    if rec.abbr.strip():
-        item["title-short"] = rec.abbr.strip()
+    if short:
+        item["title-short"] = texmath.rich(short)
     if authors:
         item["author"] = authors
-    url = f"https://arxiv.org/abs/{aid}" if aid else rec.url.strip()
+    url = f"https://arxiv.org/abs/{aid}" if aid else uri.encode(rec.url)
     if url:
         item["URL"] = url
     _place(item, venue, rec, aid, institutions)
@@ -84,7 +90,7 @@ def _item(rec: Record) -> Item:
         venue=rec.where,
         venue_key=venue.key,
         venue_note=status,
-        code_url=rec.code_url.strip(),
+        code_url=uri.encode(rec.code_url),
         code_type=rec.code_type.strip(),
         keywords=list(rec.keywords),
         institutions=institutions,
@@ -92,9 +98,16 @@ def _item(rec: Record) -> Item:
     )
     if aid:
         item["custom"]["arxiv_id"] = aid
+    tex = {
+        var: text
+        for var, text in (("title", title), ("title-short", short))
+        if texmath.has_math(text)
+    }
+    if tex:
+        item["custom"]["tex"] = tex
     first: Name | None = authors[0] if authors else None
-    fallback = institutions[0] if institutions else rec.abbr
-    item["id"] = keys.base(first, fallback, rec.year, title)
+    fallback = institutions[0] if institutions else texmath.plain(short)
+    item["id"] = keys.base(first, fallback, rec.year, texmath.plain(title))
     return item
 
 
@@ -109,14 +122,44 @@ def _place(item: Item, venue: venues.Venue, rec: Record, aid: str, institutions:
         item["number"] = f"arXiv:{aid}"
         item["DOI"] = f"10.48550/arXiv.{aid}"
     elif item["type"] == "post-weblog":
-        host = urlparse(rec.url).hostname or ""
-        site = host.removeprefix("www.").split(".")[0]
+        # the blog is the record's institution, else the site's host: never an invented name
+        site = institutions[0] if institutions else _host(rec.url).removeprefix("www.")
         if site:
-            item["container-title"] = f"{site[:1].upper()}{site[1:]} Blog"
+            item["container-title"] = site
     elif item["type"] == "software":
-        owner = urlparse(rec.url).path.strip("/").split("/")[0]
+        owner = _split(rec.url).path.strip("/").split("/")[0]
         if institutions or owner:
             item["publisher"] = institutions[0] if institutions else owner
+
+
+def _split(url: str) -> SplitResult:
+    try:
+        return urlsplit(url.strip())
+    except ValueError:  # a malformed URL (an unclosed "[" in the host) has no parts to read
+        return urlsplit("")
+
+
+def _host(url: str) -> str:
+    try:
+        return _split(url).hostname or ""
+    except ValueError:  # a port that is not a number
+        return ""
+
+
+def _warn_not_web(records: list[Record]) -> None:
+    """One warning for all paper and code URLs that are not http(s) (count and one example)."""
+    bad = [
+        (rec.at(field), url.strip())
+        for rec in records
+        for field, url in (("paper.url", rec.url), ("code.url", rec.code_url))
+        if url.strip() and not uri.is_web(url)
+    ]
+    if bad:
+        log.warning(
+            "%d URL(s) are not http(s) URLs (e.g. %s: %r); exported as written (fix the record if it is a typo)",
+            len(bad),
+            *bad[0],
+        )
 
 
 def _warn_unknown_venues(records: list[Record]) -> None:

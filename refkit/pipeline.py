@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import lock as lockfile
@@ -21,6 +21,7 @@ class Loaded:
     lock: Lock  # what to save as refkit.lock (unless --frozen)
     problems: list[str]  # bad records skipped with keep_going
     summary: list[str]  # one-line messages for the end of the run
+    published: dict[str, str] = field(default_factory=dict)  # preprint id -> published version
 
 
 def load(
@@ -38,7 +39,8 @@ def load(
     result = enrich(items, new, options)
     if report_path:
         report.write(report_path, result.report)
-    return Loaded(result.items, result.lock, problems, result.summary)
+    published = {line["id"]: line["published"] for line in result.report if line.get("published")}
+    return Loaded(result.items, result.lock, problems, result.summary, published)
 
 
 def select(

@@ -20,7 +20,15 @@ def copy_list(dest: Path) -> Path:
 
 
 def refkit(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """`refkit ARGS` in `cwd`; Crossref and arXiv unreachable unless `env` points them elsewhere."""
-    environ = {**os.environ, "REFKIT_CROSSREF_URL": CLOSED, "REFKIT_ARXIV_URL": CLOSED, **env}
+    """`refkit ARGS` in `cwd`; Crossref and arXiv unreachable, S2 and DBLP off, unless `env`
+    points them elsewhere."""
+    environ = {
+        **os.environ,
+        "REFKIT_CROSSREF_URL": CLOSED,
+        "REFKIT_ARXIV_URL": CLOSED,
+        "REFKIT_S2_URL": "off",  # S2 and DBLP not asked unless `env` names a server
+        "REFKIT_DBLP_URL": "off",
+        **env,
+    }
     cmd = [sys.executable, "-m", "refkit", *args]
     return subprocess.run(cmd, cwd=cwd, env=environ, capture_output=True, text=True, timeout=300)

@@ -15,6 +15,9 @@ def _isolated_settings(
     monkeypatch.setenv("REFKIT_CONFIG", str(home / "config.toml"))  # absent: defaults
     monkeypatch.setenv("REFKIT_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("REFKIT_STATE_DIR", str(home / "state"))
+    monkeypatch.setenv("REFKIT_S2_URL", "off")  # tests that want S2 or DBLP start a local one
+    monkeypatch.setenv("REFKIT_DBLP_URL", "off")
+    monkeypatch.delenv("REFKIT_S2_API_KEY", raising=False)
     monkeypatch.delenv("REFKIT_MAILTO", raising=False)
     monkeypatch.delenv("ZOTERO_API_KEY", raising=False)
     config._file.cache_clear()

@@ -238,12 +238,13 @@ def test_normalize_does_not_mutate_the_lock() -> None:
 def test_a_venue_label_the_table_lacks_exports_as_a_conference_with_one_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    records = [rec("2025/a", "Alpha", where="NAACL"), rec("2025/b", "Beta", where="naacl")]
+    records = [rec("2025/a", "Alpha", where="SoCal NLP"), rec("2025/b", "Beta", where="socal nlp")]
     with caplog.at_level("WARNING", logger="refkit"):
         items, _ = normalize(records, {})
-    assert [m for m in caplog.messages if "NAACL" in m] == [
-        "venue 'NAACL' is not in refkit's venue table, in 2 records (e.g. meta/2025/a.prototxt:1); "
+    assert [m for m in caplog.messages if "SoCal" in m] == [
+        "venue 'SoCal NLP' is not in refkit's venue table, in 2 records (e.g. meta/2025/a.prototxt:1); "
         "exported as a conference of that name (add it to refkit/venues.py)"
     ]
     assert {it["type"] for it in items} == {"paper-conference"}
-    assert items[0]["container-title"] == "NAACL" and items[0]["event-title"] == "NAACL 2023"
+    assert items[0]["container-title"] == "SoCal NLP"
+    assert items[0]["event-title"] == "SoCal NLP 2023"

@@ -31,9 +31,9 @@ def _decoder():  # type: ignore[no-untyped-def]
     ctx = get_default_latex_context_db()
     macros = [("textbraceleft", "{"), ("textbraceright", "}"), ("textasciicircum", "^")]
     macros += [("textless", "<"), ("textgreater", ">"), ("textbar", "|")]
-    ctx.add_context_category(
-        "refkit", prepend=True, macros=[MacroTextSpec(m, t) for m, t in macros]
-    )
+    macros += [("quotesinglbase", "\u201a"), ("relax", "")]
+    specs = [MacroTextSpec(m, t) for m, t in macros] + [MacroTextSpec("mbox", "%s")]
+    ctx.add_context_category("refkit", prepend=True, macros=specs)
     return LatexNodes2Text(latex_context=ctx, math_mode="verbatim", strict_latex_spaces=True)
 
 
@@ -50,10 +50,25 @@ def parse(text: str) -> list[dict]:
 
 def expected_author(n: Name) -> str:
     if "literal" in n:
-        return latex.clean(n["literal"])
+        return _as_name(latex.clean(n["literal"]))
     family = " ".join(x for x in (n.get("non-dropping-particle"), n.get("family")) if x)
     parts = [x for x in (family, n.get("suffix"), n.get("given")) if x and latex.clean(x)]
-    return ", ".join(latex.clean(p) for p in parts)
+    return ", ".join(_as_name(latex.clean(p)) for p in parts)
+
+
+def _as_name(text: str) -> str:
+    """What bibtex.name makes of a part: commas as U+201A, one hyphen, one apostrophe."""
+    text = re.sub(r"[-\u2010-\u2015]+", "-", text.replace(",", "\u201a"))
+    return re.sub(r"[`']+", "'", text)
+
+
+def _shortened(n: Name, ascii_only: bool) -> bool:
+    """Whether the writer shortens a part of `n` (latex.bounded: too long for BibTeX labels)."""
+    family = " ".join(x for x in (n.get("non-dropping-particle"), n.get("family")) if x)
+    parts = [n.get("literal", ""), family, n.get("given", ""), n.get("suffix", "")]
+    parts = [_as_name(p) for p in parts]
+    sizes = [len(latex.escape(p, ascii_only)) + p.count("[") * 2 + p.count("]") * 2 for p in parts]
+    return max(sizes) > latex.LABEL_LIMIT
 
 
 def balanced(text: str) -> bool:
@@ -75,9 +90,13 @@ def check_round_trip(items: list[Item], dialect: str) -> None:
         assert decode(entry["title"]) == latex.clean(item["title"])
         year_field = entry.get("year") or entry["date"][:4]
         assert int(year_field) == year(item)
-        if item.get("author"):
+        if item.get("author") and not any(
+            _shortened(n, dialect == "bibtex") for n in item["author"]
+        ):
             authors = [expected_author(n) for n in item["author"]]
             assert decode(entry["author"]) == " and ".join(authors)
+        elif item.get("author"):
+            assert "…" in decode(entry["author"])  # a part too long for BibTeX labels
         else:
             assert "author" not in entry
 
@@ -172,8 +191,9 @@ def test_any_unicode_parses_and_stays_balanced(title: str, authors: list[Name]) 
         assert entry["ID"] == "key0" and entry["year"] if dialect == "bibtex" else entry["date"]
         if dialect == "bibtex":
             assert text.isascii()
-        else:
-            assert decode(entry["title"]) == latex.clean(title)
+        elif all(c.isascii() or latex._typeset(c) for c in latex.clean(title)):
+            assert decode(entry["title"]) == latex.clean(title)  # UTF-8 where pdflatex reads it
+    latex.warn_missing()
 
 
 @pytest.mark.skipif(

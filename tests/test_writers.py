@@ -176,16 +176,44 @@ def test_pages(page: str, expected: str) -> None:
     assert bibtex.fields(item, "bibtex")["pages"] == expected  # type: ignore[arg-type]
 
 
-def test_authorless_paper_is_misc_in_bibtex_only() -> None:
+def test_authorless_paper_is_misc_in_both_dialects() -> None:
     item = {k: v for k, v in _by_key(TRICKY)["mirzadeh2024relu"].items() if k != "author"}
-    assert bibtex.entry_type(item, "bibtex") == "misc"  # type: ignore[arg-type]
-    assert bibtex.fields(item, "bibtex")["howpublished"].startswith("International")  # type: ignore[arg-type]
-    assert bibtex.entry_type(item, "biblatex") == "inproceedings"  # type: ignore[arg-type]
+    for dialect in ("bibtex", "biblatex"):
+        assert bibtex.entry_type(item, dialect) == "misc"  # type: ignore[arg-type]
+        assert bibtex.fields(item, dialect)["howpublished"].startswith("International")  # type: ignore[arg-type]
 
 
-def test_escape_unknown_character_warns(caplog: pytest.LogCaptureFixture) -> None:
+def test_blog_without_url_is_misc_in_biblatex() -> None:
+    item = {k: v for k, v in _by_key(TRICKY)["samar2022creating"].items() if k != "URL"}
+    assert bibtex.entry_type(item, "biblatex") == "misc"  # type: ignore[arg-type]
+    assert bibtex.fields(item, "biblatex")["howpublished"] == "Cerebras Blog"  # type: ignore[arg-type]
+
+
+def test_escape_unknown_character_warns_once(caplog: pytest.LogCaptureFixture) -> None:
     assert latex.escape("北", True) == "?"
-    assert "U+5317" in caplog.text
+    assert latex.escape("北京 😀", False) == "?? ?"
+    latex.warn_missing()
+    assert caplog.messages == [
+        "3 character(s) have no form pdflatex can typeset ('北' (U+5317), '京' (U+4EAC), "
+        "'😀' (U+1F600)); written as '?'"
+    ]
+    latex.warn_missing()
+    assert len(caplog.messages) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "bibtex", "biblatex"),
+    [
+        pytest.param("Vladimír", r"Vladim{\'i}r", "Vladimír", id="i-acute-not-dotless"),
+        pytest.param("α≤ℝ", r"{\ensuremath{\alpha}}{\ensuremath{\leq}}?", r"{\ensuremath{\alpha}}{\ensuremath{\leq}}?", id="math-symbols"),
+        pytest.param("x\u0301 ŉ", "x? ?", "x? ?", id="lone-combining-mark-and-unknown-macro"),
+        pytest.param("€ – ł", r"{\texteuro} {\textendash} {\l}", "€ – ł", id="t1-characters"),
+    ],
+)  # fmt: skip
+def test_non_ascii_only_as_pdflatex_compiles(text: str, bibtex: str, biblatex: str) -> None:
+    assert latex.escape(text, True) == bibtex
+    assert latex.escape(text, False) == biblatex
+    latex.warn_missing()
 
 
 # --- BibTeX details -------------------------------------------------------------------------
@@ -203,9 +231,12 @@ def test_escape_unknown_character_warns(caplog: pytest.LogCaptureFixture) -> Non
         pytest.param({"family": "King", "given": "Martin", "suffix": "Jr."}, "King, Jr., Martin", id="suffix"),
         pytest.param({"literal": "NVIDIA"}, "{NVIDIA}", id="organisation"),
         pytest.param({"literal": "Johnson and Johnson"}, "{Johnson and Johnson}", id="org-and"),
-        pytest.param({"family": "Smith, PhD", "given": "A"}, "{Smith, PhD}, A", id="comma-braced"),
+        pytest.param({"family": "Smith, PhD", "given": "A"}, r"{\relax Smith{\quotesinglbase} PhD}, A", id="comma-in-part"),
+        pytest.param({"family": "A", "given": "B, C", "suffix": "Jr."}, r"A, Jr., {\relax B{\quotesinglbase} C}", id="comma-with-suffix"),
+        pytest.param({"family": "a--b", "given": "``x''"}, r"a-b, 'x'", id="no-ligature-braces"),
+        pytest.param({"literal": "AT&T Labs"}, r"{\relax AT\&T Labs}", id="organisation-symbol"),
         pytest.param({"given": "Plato"}, "Plato", id="given-only"),
-        pytest.param({"family": "Boža", "given": "Vladimír"}, r"Bo{\v{z}}a, Vladim{\'\i}r", id="accents"),
+        pytest.param({"family": "Boža", "given": "Vladimír"}, r"Bo{\v{z}}a, Vladim{\'i}r", id="accents"),
     ],
 )  # fmt: skip
 def test_name(name: dict, expected: str) -> None:
@@ -251,8 +282,8 @@ def test_fields_by_type() -> None:
     assert "author" not in no_author and no_author["key"] == "OBS"
     assert bibtex.fields(items["obs1993optimal"], "biblatex")["label"] == "OBS"
     code = bibtex.fields(items["ren2023pruning"], "bibtex")
-    assert code["code"] == "https://github.com/drsy/pins"
-    assert code["keywords"] == "sparse_pruning"
+    assert code["verba"] == "https://github.com/drsy/pins"
+    assert code["keywords"] == r"sparse\_pruning"
 
 
 def test_bibtex_dialect_is_ascii_and_biblatex_utf8() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..lock import Lock
 from ..model import Item
 from .merge import merge
+from .published import needs
+from .sources import enabled
 
 if TYPE_CHECKING:  # the network side is imported only when something must be looked up
     from .resolve import Resolution
@@ -25,6 +28,9 @@ log = logging.getLogger("refkit.enrich")
 
 # For a field both sources give, the earlier source wins; the record beats both (see merge.py).
 PRECEDENCE = ("crossref", "arxiv")
+# Tables of the published-version sources merge reads too (dblp: proceedings data of venue
+# records; published: the chosen published version of a preprint).
+EXTRA = ("dblp", "published")
 
 CROSSREF_URL = "https://api.crossref.org"
 ARXIV_URL = "https://export.arxiv.org/api/query"
@@ -43,6 +49,9 @@ class Options:
     retries: int = 5
     backoff: float = 1.0  # first retry delay in seconds; doubles each retry
     arxiv_spacing: float = 3.0  # seconds between arXiv calls (arXiv API terms of use)
+    # base URL per registry source (sources.py); a source absent or "off" is not asked
+    urls: Mapping[str, str] = field(default_factory=dict)
+    keys: Mapping[str, str] = field(default_factory=dict)  # API key per registry source
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Options:
@@ -50,6 +59,7 @@ class Options:
         REFKIT_CACHE_DIR, REFKIT_HTTP_TIMEOUT) or the config file (see config.py); keyword
         overrides that are not None win."""
         from .. import config
+        from .sources import REGISTRY
 
         cache_dir = config.get("cache_dir")
         base = cls(
@@ -58,6 +68,12 @@ class Options:
             mailto=config.get("mailto"),
             cache_dir=Path(cache_dir) if cache_dir else None,
             timeout=float(config.get("http_timeout") or 20.0),
+            urls={n: config.get(s.setting) or s.url for n, s in REGISTRY.items()},
+            keys={
+                n: key
+                for n, s in REGISTRY.items()
+                if s.key_setting and (key := config.get(s.key_setting))
+            },
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -88,8 +104,34 @@ def basis(item: Item) -> str:
     return hashlib.sha1(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def _pinned(entry: dict[str, Any], item: Item, mode: Mode) -> bool:
-    return "doi" in entry and (mode == "frozen" or entry.get("basis") == basis(item))
+def _scholar(options: Options, session: Any, cache: Any, mode: str) -> Any:
+    """The S2/DBLP lookups when either source is enabled (registry limits applied), else None."""
+    from .s2 import S2
+    from .scholar import Scholar
+    from .sources import REGISTRY, enabled
+
+    urls = {n: u.rstrip("/") for n, u in options.urls.items() if enabled(u)}
+    if not urls:
+        return None
+    for name, url in urls.items():
+        src = REGISTRY[name]
+        session.configure(url, src.budgets, src.concurrency, adaptive=False)
+    s2 = S2(urls["s2"], options.keys.get("s2")) if "s2" in urls else None
+    return Scholar(session, cache, s2, urls.get("dblp"), mode)
+
+
+def _pinned(
+    entry: dict[str, Any], item: Item, mode: Mode, newer: frozenset[str] = frozenset()
+) -> bool:
+    """The lock decides for this record. `newer`: enabled published-version sources; a pin made
+    before any of them was asked is stale for a record that needs one (so a lock filled before
+    S2 and DBLP existed gets their data on the next run with network, not only on --refresh)."""
+    if "doi" not in entry:
+        return False
+    if mode == "frozen":
+        return True
+    stale = newer and needs(item) and not newer & set(entry.get("sources", []))
+    return entry.get("basis") == basis(item) and not stale
 
 
 def _entry(old: dict[str, Any], item: Item, res: Resolution, today: str) -> dict[str, Any]:
@@ -112,13 +154,15 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     and never writes the lock (only the cache)."""
     mode = options.mode
     lock = {rid: dict(v) for rid, v in lock.items()}
+    newer = frozenset(n for n, u in options.urls.items() if enabled(u))
     todo = (
         []
         if mode == "frozen"
         else [
             i
             for i in items
-            if mode == "refresh" or not _pinned(lock.get(i["custom"]["record_id"], {}), i, mode)
+            if mode == "refresh"
+            or not _pinned(lock.get(i["custom"]["record_id"], {}), i, mode, newer)
         ]
     )
     results: dict[str, Resolution] = {}
@@ -146,13 +190,15 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
             options.arxiv_url, {"list": (1, options.arxiv_spacing)}, 1, adaptive=False
         )
         cache = Cache(options.cache_dir or default_dir())
+        run_mode = "offline" if mode == "offline" else "refresh" if mode == "refresh" else "normal"
         try:
             resolver = Resolver(
                 session,
                 cache,
                 Arxiv(options.arxiv_url),
                 Crossref(options.crossref_url, options.mailto, options.timeout),
-                "offline" if mode == "offline" else "refresh" if mode == "refresh" else "normal",
+                run_mode,
+                _scholar(options, session, cache, run_mode),
             )
             results = resolver.resolve(todo, options.progress)
         finally:
@@ -163,6 +209,7 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     today = date.today().isoformat()
     before = dict(lock)  # entries are replaced below, never changed in place
     out_items, report, published, missing, unreachable = [], [], [], [], 0
+    completed: list[str] = []
     for item in items:
         rid = item["custom"]["record_id"]
         res = results.get(rid)
@@ -177,13 +224,14 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
                 lookup="failed", sources=res.asked, evidence=res.evidence, error=res.errors[0]
             )
         else:
-            line.update(lookup="lock" if _pinned(lock.get(rid, {}), item, mode) else "none")
+            pinned = _pinned(lock.get(rid, {}), item, mode, newer)
+            line.update(lookup="lock" if pinned else "none")
         entry = lock.get(rid, {})
         if res is not None and not res.complete and not _pinned(entry, item, "frozen"):
             entry = {}
         if mode == "frozen" and "doi" not in entry:
             missing.append(rid)
-        found = {s: entry[s] for s in PRECEDENCE if isinstance(entry.get(s), dict)}
+        found = {s: entry[s] for s in PRECEDENCE + EXTRA if isinstance(entry.get(s), dict)}
         merged = merge(item, found, PRECEDENCE)
         out_items.append(merged.item)
         cr = found.get("crossref", {})
@@ -195,6 +243,9 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
             conflicts=merged.conflicts,
             published=merged.published or None,
         )
+        if merged.completed:
+            line["completed"] = merged.completed
+            completed.append(rid)
         if merged.published:
             published.append(f"{rid} ({merged.published})")
         report.append(line)
@@ -203,6 +254,11 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     if published:
         summary.append(
             f"{len(published)} preprints have a published version: " + ", ".join(published)
+        )
+    if completed:
+        summary.append(
+            f"{len(completed)} author lists completed from arXiv (the record's own arXiv id; "
+            "its names all match): " + ", ".join(completed)
         )
     if missing:
         why = {

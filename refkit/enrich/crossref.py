@@ -19,7 +19,7 @@ import httpx2
 
 from .. import http
 from ..http import Failed, Session
-from ..model import Item, year
+from ..model import Item, plain, year
 from .match import VERSIONS_OF_RECORD, Wanted
 
 SOURCE = "crossref"
@@ -85,8 +85,9 @@ class Crossref:
         ]
         if route == "venue":
             types, _ = ROUTES[item["custom"]["venue_key"]]
-            return Wanted(item["title"], tuple(people), year(item), types)
-        return Wanted(item["title"], tuple(people), year(item), VERSIONS_OF_RECORD, PREPRINT_YEARS)
+            return Wanted(plain(item, "title"), tuple(people), year(item), types)
+        title = plain(item, "title")  # math as Unicode text, not CSL markup
+        return Wanted(title, tuple(people), year(item), VERSIONS_OF_RECORD, PREPRINT_YEARS)
 
     def derived_doi(self, item: Item) -> str:
         """A DOI the record implies: ACL Anthology's `10.18653/v1/<id>` from its URL."""
@@ -109,7 +110,7 @@ class Crossref:
         if prefix:
             filters["prefix"] = prefix
         params: dict[str, Any] = {
-            "query_bibliographic": item["title"],
+            "query_bibliographic": plain(item, "title"),
             "filter": filters,
             "limit": ROWS,
         }

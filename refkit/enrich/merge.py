@@ -18,7 +18,18 @@ Precedence (pinned by tests/test_merge.py):
 | custom.provenance              | every field changed above -> its source.                      |
 
 A Crossref match with role "published" (the version of record of an arXiv preprint) and an
-arXiv journal reference or DOI on a preprint only flag the record as published (`published`).
+arXiv journal reference or DOI on a preprint only flag the record as published (`published`);
+so does a `published` table (S2 + DBLP, see published.py). `--published` export applies it
+(versions.py), never merge.
+
+Venue records of ML venues (ICLR, ICML, NeurIPS, ...: no Crossref DOI) take DBLP's pages,
+volume and publisher where they have none, and its proceedings title as that year printed it
+(container-title): the same paper, so in every mode.
+
+Complete author lists: when the record's own arXiv id fixes the paper (arXiv's entry), arXiv's
+list also replaces a record list that is a subset in another order or with names cut short
+("Christopher" for Christopher Ré, "T. Dettmers"), as long as every record name matches a
+distinct arXiv name; each such change is in `completed`.
 """
 
 from __future__ import annotations
@@ -26,10 +37,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from ..model import Custom, Item, Name, year
+from rapidfuzz import fuzz
 
-# rapidfuzz and .markup are imported where used: only items with remote values need them, and
-# an export from a complete lock has none (start-up time of every export).
+from ..model import Custom, Item, Name, year
+from .markup import fold
+from .published import describe
 
 FILL = ("page", "volume", "issue", "publisher")
 
@@ -40,17 +52,14 @@ class Merged:
     changed: dict[str, str] = field(default_factory=dict)  # field -> source
     conflicts: list[str] = field(default_factory=list)
     published: str = ""  # "doi:... (container)" or the journal reference, for preprints
+    completed: str = ""  # why an author list was completed beyond the record's own names
 
 
 def _key(name: Name) -> str:
-    from .markup import fold
-
     return fold(name.get("family", "") or name.get("literal", "")).split(" ")[-1]
 
 
 def _same(a: Name, b: Name) -> bool:
-    from rapidfuzz import fuzz
-
     x, y = _key(a), _key(b)
     return bool(x) and (x == y or (len(x) > 3 and fuzz.ratio(x, y) >= 90))
 
@@ -64,6 +73,39 @@ def agrees(record: list[Name], remote: list[Name]) -> bool:
         if i < len(record) and _same(record[i], name):
             i += 1
     return i == len(record)
+
+
+def _token_match(a: str, b: str) -> bool:
+    return a == b or (len(a) > 3 and fuzz.ratio(a, b) >= 90)
+
+
+def _covers_one(mine: Name, theirs: Name) -> bool:
+    """A record name matches a source name: the same family name with compatible given names
+    (initials allowed), or a record name of one word that is the source's first given name."""
+    fam = fold(mine.get("family", "")).split()
+    given = fold(mine.get("given", "")).replace(".", " ").split()
+    their_fam = fold(theirs.get("family", "")).split()
+    their_given = fold(theirs.get("given", "")).replace(".", " ").split()
+    if not fam or not their_fam:
+        return False
+    if _token_match(fam[-1], their_fam[-1]):
+        if not given or not their_given:
+            return True
+        return all(any(t.startswith(g) or g.startswith(t) for t in their_given) for g in given)
+    return not given and len(fam) == 1 and bool(their_given) and fam[0] == their_given[0]
+
+
+def covers(record: list[Name], remote: list[Name]) -> bool:
+    """Every record name matches a distinct remote name (any order)."""
+    used: set[int] = set()
+    for mine in record:
+        hit = next(
+            (i for i, t in enumerate(remote) if i not in used and _covers_one(mine, t)), None
+        )
+        if hit is None:
+            return False
+        used.add(hit)
+    return bool(record) and len(remote) >= len(record)
 
 
 def _show(names: list[Name]) -> str:
@@ -110,6 +152,13 @@ def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) 
             if not record or agrees(record, remote):
                 take("author", remote, source)
                 break
+            if source == "arxiv" and covers(record, remote):  # identity by the record's own id
+                take("author", remote, source)
+                out.completed = (
+                    f"author: record lists {_show(record)}; arxiv (by the record's arXiv id) "
+                    f"lists {_show(remote)}: completed"
+                )
+                break
             out.conflicts.append(
                 f"author: record lists {_show(record)}; {source} lists {_show(remote)} (kept record)"
             )
@@ -128,10 +177,6 @@ def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) 
         if their and their != mine:
             out.conflicts.append(f"year: record {mine}, {source} {their} (kept record)")
         if label and values.get("container-title") and new.get("container-title"):
-            from rapidfuzz import fuzz
-
-            from .markup import fold
-
             a, b = fold(values["container-title"]), fold(new["container-title"])
             if fuzz.token_set_ratio(a, b) < 70:
                 out.conflicts.append(
@@ -143,7 +188,19 @@ def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) 
             f"venue: arXiv lists a published version doi:{ax['doi']} (kept record's venue)"
         )
 
-    if preprint:
+    db = found.get("dblp") or {}
+    if not preprint and db and db.get("label") == custom.get("venue_key"):
+        for name, value in (("page", db.get("page")), ("volume", db.get("volume"))):
+            if value and not new.get(name):
+                take(name, value, "dblp")
+        if db.get("publisher") and not new.get("publisher"):
+            take("publisher", db["publisher"], "dblp")
+        take("container-title", db.get("container", ""), "dblp")
+
+    pub = found.get("published") or {}
+    if preprint and pub:
+        out.published = describe(pub)
+    elif preprint:
         if cr.get("role") == "published" and cr.get("DOI"):
             out.published = f"doi:{cr['DOI']}"
         elif ax.get("doi") or ax.get("journal_ref"):

@@ -17,13 +17,15 @@ from typing import Any
 from rapidfuzz import fuzz
 from tqdm import tqdm
 
+from .. import texmath
 from ..cache import Cache
 from ..http import Blocked, Failed, Session, Unreachable
-from ..model import Item
+from ..model import Item, plain
 from .arxiv import Arxiv
 from .crossref import Crossref, NotFound
 from .markup import clean, fold
 from .match import decide, judge, title_similarity, work_title, work_year
+from .scholar import Scholar, fill_proceedings
 
 WORKERS = 8
 
@@ -78,10 +80,17 @@ class Resolver:
     """One run's lookups. `mode`: "normal", "refresh" (skip cache reads) or "offline"."""
 
     def __init__(
-        self, session: Session, cache: Cache, arxiv: Arxiv, crossref: Crossref, mode: str
+        self,
+        session: Session,
+        cache: Cache,
+        arxiv: Arxiv,
+        crossref: Crossref,
+        mode: str,
+        scholar: Scholar | None = None,
     ) -> None:
         self.session, self.cache, self.arxiv, self.crossref = session, cache, arxiv, crossref
         self.mode = mode
+        self.scholar = scholar  # S2 and DBLP (published versions), when enabled
         # cache sources name the server too: answers of one server never stand in for another's
         self.source = {"arxiv": f"arxiv {arxiv.url}", "crossref": f"crossref {crossref.url}"}
         # offline with nothing cached (a first run): every Crossref lookup fails at its first
@@ -111,15 +120,18 @@ class Resolver:
             return {item["custom"]["record_id"]: self.one(item, entries) for item in items}
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             entries = pool.submit(self.arxiv_entries, ids)
+            papers = pool.submit(self.scholar.papers, items) if self.scholar else None
             order = sorted(items, key=lambda i: bool(i["custom"].get("arxiv_id")))
             jobs = {
-                pool.submit(self.one, item, entries): item["custom"]["record_id"] for item in order
+                pool.submit(self.one, item, entries, papers): item["custom"]["record_id"]
+                for item in order
             }
             bar = tqdm(total=len(jobs), disable=not progress, unit="record", desc="enrich")
             for job in as_completed(jobs):
                 out[jobs[job]] = job.result()
                 bar.update()
             bar.close()
+        fill_proceedings(out.values())
         return out
 
     def arxiv_entries(self, ids: list[str]) -> dict[str, str | None | Exception]:
@@ -145,11 +157,13 @@ class Resolver:
             out.setdefault(aid, ValueError(f"malformed arXiv id {aid!r}"))
         return out
 
-    def one(self, item: Item, entries: Future) -> Resolution:
+    def one(self, item: Item, entries: Future, papers: Future | None = None) -> Resolution:
         res = Resolution()
         try:
             self._arxiv(item, entries, res)
             self._crossref(item, res)
+            if self.scholar is not None and papers is not None:
+                self.scholar.resolve(item, papers, res)
         except (Unreachable, Blocked, Failed) as exc:
             res.errors.append(str(exc))
             res.unreachable = isinstance(exc, Unreachable | Blocked)
@@ -169,7 +183,7 @@ class Resolver:
             res.evidence.append({"source": "arxiv", "id": aid, "result": "not found"})
             return
         values = {"id": aid, **self.arxiv.read(raw)}
-        sim = title_similarity(item["title"], values["title"])
+        sim = title_similarity(plain(item, "title"), texmath.plain(values["title"]))
         ok = sim >= 0.8
         res.evidence.append(
             {

@@ -4,7 +4,8 @@
 the .json without touching a citation. refkit's data stays under `custom` (the schema allows it):
 the code repository is `custom.code_url`, the keywords are `keyword` (CSL's comma-separated
 variable) and `custom.keywords`. Nothing is copied into `note`: CSL styles print `note` in the
-bibliography, so "Code: <url>" would appear in every reference.
+bibliography, so "Code: <url>" would appear in every reference. A title with TeX math is CSL rich
+text (`H<sub>2</sub>O`); its TeX (`custom.tex`, for the .bib) is left out.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..model import Item
 from .bibtex import key
 
 FIRST = ("id", "citation-key", "type")
+OMIT = ("tex",)  # custom keys the CSL-JSON leaves out
 
 
 def _sorted(value: Any) -> Any:
@@ -31,8 +33,11 @@ def convert(item: Item) -> dict[str, Any]:
     k = key(item)
     out: dict[str, Any] = {"id": k, "citation-key": k, "type": item.get("type", "article")}
     for name in sorted(item):
-        if name not in FIRST and item[name] not in ("", None, [], {}):  # type: ignore[literal-required]
-            out[name] = _sorted(item[name])  # type: ignore[literal-required]
+        value = item[name]  # type: ignore[literal-required]
+        if name == "custom":
+            value = {k: v for k, v in value.items() if k not in OMIT}
+        if name not in FIRST and value not in ("", None, [], {}):
+            out[name] = _sorted(value)
     return out
 
 

@@ -8,7 +8,7 @@ Zotero, while EndNote and the RIS spec read UNPB as "Unpublished work", the clos
 have (JOUR would claim a journal that does not exist). `PB - arXiv` and the arXiv DOI say where.
 
 Tags: ID (the citation key), AU one per author ("Family, Given, Suffix"; an organisation as one
-name), TI, ST (title-short), T2 (proceedings, journal or blog; C3 too for CONF,
+name), TI, ST (title-short; math as Unicode text, `H₂O`), T2 (proceedings, journal or blog; C3 too for CONF,
 where Zotero and EndNote read the proceedings title), PY, DA (YYYY/MM/DD/), PB, VL,
 IS, SP/EP, DO, UR, KW one per keyword, N1 notes ("Oral presentation", "Code: <url>": N1 becomes
 a Zotero note and an EndNote note; the code URL is not an attachment, so not L1). Lines end
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Item, Name, year
+from ..model import Item, Name, plain, year
 from .bibtex import NOTES, key
 
 TYPES = {
@@ -73,8 +73,8 @@ def tags(item: Item) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = [("TY", ris_type(item)), ("ID", key(item))]
     pairs += [("AU", name(n)) for n in item.get("author", [])]
     pairs += [
-        ("TI", item.get("title", "")),
-        ("ST", item.get("title-short", "")),
+        ("TI", plain(item, "title")),
+        ("ST", plain(item, "title-short")),
         ("T2", item.get("container-title", "")),
         ("C3", item.get("container-title", "") if item.get("type") == "paper-conference" else ""),
         ("PY", str(year(item)) if year(item) else ""),

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from ..model import Item, Name
+from ..model import Item, Name, plain
 
 # CSL type -> Zotero item type (schema.json `csl.types`, inverted for the types refkit produces).
 ITEM_TYPES = {
@@ -122,7 +122,12 @@ def to_zotero(item: Item, *, native: bool = True) -> dict[str, Any]:
     fields: dict[str, str] = {}
     extra: list[str] = []
     for field, var in FIELDS[itype].items():
-        value = _date(item) if var == "issued" else str(item.get(var, "") or "")
+        if var == "issued":
+            value = _date(item)
+        elif var in ("title", "title-short"):
+            value = plain(item, var)  # math as Unicode text (H₂O)
+        else:
+            value = str(item.get(var, "") or "")
         if not value:
             continue
         if not native and field in NEW_IN_V33[itype]:

@@ -46,6 +46,7 @@ class Request:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
+    body: bytes = b""  # a POST's body
 
 
 class LocalServer:
@@ -206,12 +207,17 @@ def _make_handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802
             self._serve("GET")
 
+        def do_POST(self) -> None:  # noqa: N802
+            self._serve("POST")
+
         def _serve(self, method: str) -> None:
             start = time.monotonic()
             parts = urlsplit(self.path)
             query = dict(parse_qsl(parts.query, keep_blank_values=True))
             headers = {k.lower(): v for k, v in self.headers.items()}
-            request = Request(method, parts.path, query, headers)
+            size = int(headers.get("content-length") or 0)
+            body = self.rfile.read(size) if method == "POST" and size > 0 else b""
+            request = Request(method, parts.path, query, headers, body)
             kind = server.kind_of(request)
             allowed, fault = server._admit(request, kind, start)
             status, injected = 0, False

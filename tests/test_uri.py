@@ -1,0 +1,35 @@
+"""URLs as every format carries them: RFC 3986 characters only, idempotent; http(s) check."""
+
+from __future__ import annotations
+
+import pytest
+
+from refkit import uri
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        pytest.param("https://example.org/q%26a.pdf#page=2", "https://example.org/q%26a.pdf#page=2", id="kept"),
+        pytest.param(" https://x.org/a b ", "https://x.org/a%20b", id="space"),
+        pytest.param("https://x.org/a\\b", "https://x.org/a%5Cb", id="backslash"),
+        pytest.param("https://x.org/{a}^|`<>\"", "https://x.org/%7Ba%7D%5E%7C%60%3C%3E%22", id="specials"),
+        pytest.param("https://x.org/naïve/😀", "https://x.org/na%C3%AFve/%F0%9F%98%80", id="non-ascii"),
+        pytest.param("https://x.org/50%-off", "https://x.org/50%25-off", id="bare-percent"),
+        pytest.param("https://x.org/#a#b", "https://x.org/#a%23b", id="second-hash"),
+        pytest.param("https://x.org/\x01\n", "https://x.org/%01", id="control"),
+        pytest.param("https://github.com/a_b/c~d?x=1&y=$;'()*+,=@!", "https://github.com/a_b/c~d?x=1&y=$;'()*+,=@!", id="allowed"),
+    ],
+)  # fmt: skip
+def test_encode(url: str, expected: str) -> None:
+    assert uri.encode(url) == expected
+    assert uri.encode(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "web"),
+    [("https://x.org", True), ("HTTP://x.org/a", True), ("ftp://x.org", False),
+     ("x.org/a", False), ("file:///etc", False), ("http://", False), ("http://[::1", False)],
+)  # fmt: skip
+def test_is_web(url: str, web: bool) -> None:
+    assert uri.is_web(url) is web
