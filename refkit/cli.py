@@ -146,8 +146,8 @@ def export(
 ) -> None:
     """Export the list (or a selection) as BibTeX, biblatex, CSL-JSON or RIS, enriched from
     refkit.lock, the cache and (for records the lock lacks) Crossref and arXiv."""
-    from . import exports, writers
     from . import lock as lockfile
+    from . import writers
     from .errors import InputError
     from .files import write_atomic
     from .pipeline import select
@@ -168,6 +168,8 @@ def export(
         items = apply(items, new_lock)
     lock_path = lockfile.path_for(meta_dir)
     if all_:
+        from . import exports  # and the page: only --all writes them
+
         root = exports_dir or meta_dir.resolve().parent / "exports"
         files = exports.render(items, loaded.published)
         if check:

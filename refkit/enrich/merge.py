@@ -37,8 +37,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from rapidfuzz import fuzz
-
 from ..model import Custom, Item, Name, year
 from .markup import fold
 from .published import describe
@@ -60,6 +58,8 @@ def _key(name: Name) -> str:
 
 
 def _same(a: Name, b: Name) -> bool:
+    from rapidfuzz import fuzz  # here, not at the top: an export from the lock never needs it
+
     x, y = _key(a), _key(b)
     return bool(x) and (x == y or (len(x) > 3 and fuzz.ratio(x, y) >= 90))
 
@@ -76,6 +76,8 @@ def agrees(record: list[Name], remote: list[Name]) -> bool:
 
 
 def _token_match(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
     return a == b or (len(a) > 3 and fuzz.ratio(a, b) >= 90)
 
 
@@ -177,6 +179,8 @@ def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) 
         if their and their != mine:
             out.conflicts.append(f"year: record {mine}, {source} {their} (kept record)")
         if label and values.get("container-title") and new.get("container-title"):
+            from rapidfuzz import fuzz
+
             a, b = fold(values["container-title"]), fold(new["container-title"])
             if fuzz.token_set_ratio(a, b) < 70:
                 out.conflicts.append(
