@@ -1,0 +1,178 @@
+"""Where Zotero requests leave: the shared pause and the in-flight cap, checked as bytes go out.
+
+Zotero asks clients to send nothing at all while a `Backoff` (on any response) or a `Retry-After`
+(on 429 and 503) runs. The check sits in httpx2's network backend, at the first write of each
+request, under the lock that also records every answer's pause; so no worker, reader, writer or
+retry, and no request that waited for a pooled connection, can send after an answer that asked
+for a pause was read. A request also waits while another connection holds an answer that has not
+been read yet (it may announce a pause). The pool has `slots` connections: `slots` requests can
+be in flight, and no more.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpcore2
+import httpx2
+
+from ..errors import ZoteroError
+
+POLL = 0.05  # seconds between looks at a connection whose answer is on its way in
+
+
+class Gate:
+    """The pause and the connections shared by every worker of one Zotero client."""
+
+    def __init__(self, slots: int, max_wait: float, where: str) -> None:
+        self.slots, self.max_wait, self.where = slots, max_wait, where
+        self._cond = threading.Condition()
+        self._until = 0.0  # time.monotonic() before which nothing is sent
+        self._streams: set[_Stream] = set()
+        self._mine = threading.local()  # the stream this thread's request went out on
+
+    def pause(self, seconds: float) -> None:
+        """Send nothing for `seconds` from now (on top of any pause already running)."""
+        with self._cond:
+            self._until = max(self._until, time.monotonic() + seconds)
+            self._cond.notify_all()
+
+    def transport(self, url: str) -> httpx2.HTTPTransport:
+        """An httpx2 transport for `url` (through the environment's proxy, if any)."""
+        return _Transport(self, _proxy(url))
+
+    # -- called from the network backend and the transport ------------------------------------
+    def _send(self, stream: _Stream, write: Any) -> None:
+        with self._cond:
+            while True:
+                wait = self._until - time.monotonic()
+                if wait > self.max_wait:
+                    raise ZoteroError(
+                        f"Zotero asks refkit to wait {wait:.0f} s ({self.where}); "
+                        "run the sync later"
+                    )
+                unread = any(s is not stream and s.unread() for s in self._streams)
+                if wait <= 0 and not unread:
+                    break
+                self._cond.wait(wait if wait > 0 else POLL)
+            stream.waiting, stream.answered = True, False
+            self._mine.stream = stream
+            write()  # under the lock: no answer is recorded between the check and this
+
+    def _answered(self, response: httpx2.Response | None) -> None:
+        stream: _Stream | None = getattr(self._mine, "stream", None)
+        self._mine.stream = None
+        with self._cond:
+            if stream is not None:
+                stream.waiting = False
+            if response is not None:
+                wait = pause_of(response.status_code, response.headers)
+                self._until = max(self._until, time.monotonic() + wait)
+            self._cond.notify_all()
+
+    def _open(self, stream: _Stream) -> _Stream:
+        with self._cond:
+            self._streams.add(stream)
+        return stream
+
+    def _close(self, stream: _Stream) -> None:
+        with self._cond:
+            self._streams.discard(stream)
+            self._cond.notify_all()
+
+
+def pause_of(status: int, headers: httpx2.Headers) -> float:
+    """Seconds an answer asks the client to send nothing: `Backoff`, or `Retry-After` on 429/503."""
+    wait = seconds(headers.get("backoff"))
+    if status in (429, 503):
+        wait = max(wait, seconds(headers.get("retry-after")))
+    return wait
+
+
+def seconds(value: str | None) -> float:
+    try:
+        return max(0.0, float(value)) if value else 0.0
+    except ValueError:
+        return 0.0
+
+
+class _Stream(httpcore2.NetworkStream):
+    """A connection: its first write of each request passes the gate."""
+
+    def __init__(self, inner: httpcore2.NetworkStream, gate: Gate) -> None:
+        self._inner, self._gate = inner, gate
+        self.waiting = False  # a request went out; its answer has not been recorded
+        self.answered = False  # ... and bytes of that answer have been read
+
+    def unread(self) -> bool:
+        return self.waiting and (self.answered or bool(self._inner.get_extra_info("is_readable")))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if self.waiting:  # the rest of a request (its body)
+            self._inner.write(buffer, timeout)
+        else:
+            self._gate._send(self, lambda: self._inner.write(buffer, timeout))
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data = self._inner.read(max_bytes, timeout)
+        self.answered = self.waiting
+        return data
+
+    def close(self) -> None:
+        self._gate._close(self)
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore2.NetworkStream:
+        self._inner = self._inner.start_tls(ssl_context, server_hostname, timeout)
+        return self
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _Backend(httpcore2.NetworkBackend):
+    def __init__(self, gate: Gate, inner: httpcore2.NetworkBackend) -> None:
+        self._gate, self._inner = gate, inner
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore2.NetworkStream:
+        return self._gate._open(_Stream(self._inner.connect_tcp(*args, **kwargs), self._gate))
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore2.NetworkStream:
+        stream = self._inner.connect_unix_socket(*args, **kwargs)
+        return self._gate._open(_Stream(stream, self._gate))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _Transport(httpx2.HTTPTransport):
+    def __init__(self, gate: Gate, proxy: str | None) -> None:
+        n = gate.slots
+        super().__init__(
+            limits=httpx2.Limits(max_connections=n, max_keepalive_connections=n), proxy=proxy
+        )
+        self._gate = gate
+        pool: Any = self._pool  # httpx2 takes no network backend: give its pool ours
+        pool._network_backend = _Backend(gate, pool._network_backend)
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = None
+        try:
+            response = super().handle_request(request)
+            return response
+        finally:
+            self._gate._answered(response)
+
+
+def _proxy(url: str) -> str | None:
+    """The proxy the environment (HTTP(S)_PROXY, NO_PROXY) names for `url`, as httpx2 would."""
+    parts = urlsplit(url)
+    if urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return urllib.request.getproxies().get(parts.scheme)
