@@ -6,7 +6,8 @@ request, under the lock that also records every answer's pause; so no worker, re
 retry, and no request that waited for a pooled connection, can send after an answer that asked
 for a pause was read. A request also waits while another connection holds an answer that has not
 been read yet (it may announce a pause). The pool has `slots` connections: `slots` requests can
-be in flight, and no more.
+be in flight, and no more. The pause outlives the gate: the next client of the same server in
+this process (the next sync) starts with it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import httpx2
 from ..errors import ZoteroError
 
 POLL = 0.05  # seconds between looks at a connection whose answer is on its way in
+_UNTIL: dict[str, float] = {}  # server -> time.monotonic() before which nothing is sent
 
 
 class Gate:
@@ -31,14 +33,13 @@ class Gate:
     def __init__(self, slots: int, max_wait: float, where: str) -> None:
         self.slots, self.max_wait, self.where = slots, max_wait, where
         self._cond = threading.Condition()
-        self._until = 0.0  # time.monotonic() before which nothing is sent
         self._streams: set[_Stream] = set()
         self._mine = threading.local()  # the stream this thread's request went out on
 
     def pause(self, seconds: float) -> None:
         """Send nothing for `seconds` from now (on top of any pause already running)."""
         with self._cond:
-            self._until = max(self._until, time.monotonic() + seconds)
+            self._extend(seconds)
             self._cond.notify_all()
 
     def transport(self, url: str) -> httpx2.HTTPTransport:
@@ -49,7 +50,7 @@ class Gate:
     def _send(self, stream: _Stream, write: Any) -> None:
         with self._cond:
             while True:
-                wait = self._until - time.monotonic()
+                wait = _UNTIL.get(self.where, 0.0) - time.monotonic()
                 if wait > self.max_wait:
                     raise ZoteroError(
                         f"Zotero asks refkit to wait {wait:.0f} s ({self.where}); "
@@ -70,9 +71,12 @@ class Gate:
             if stream is not None:
                 stream.waiting = False
             if response is not None:
-                wait = pause_of(response.status_code, response.headers)
-                self._until = max(self._until, time.monotonic() + wait)
+                self._extend(pause_of(response.status_code, response.headers))
             self._cond.notify_all()
+
+    def _extend(self, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        _UNTIL[self.where] = max(_UNTIL.get(self.where, 0.0), until)
 
     def _open(self, stream: _Stream) -> _Stream:
         with self._cond:

@@ -1,0 +1,119 @@
+"""Issue #8: no Zotero request inside a Backoff or Retry-After pause, and 4 requests in flight.
+
+The server logs when each request arrived and when its answer went out; the checks replay
+that log (tests/servers/zotero_pacing.py), so they judge any client the same way.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from refkit.errors import ZoteroError
+from refkit.zotero import SyncOptions, gate, sync
+from refkit.zotero.client import Policy
+from tests.servers.zotero import PACED, ZoteroServer
+from tests.servers.zotero_pacing import max_in_flight, pause_violations
+from tests.test_zotero_sync import GID, ITEMS, KEY, LIB, OBJECTS, refkit_items, writes
+
+POLICY = Policy(attempts=10, backoff=0.02, max_backoff=0.1, max_wait=5)
+
+
+def paced(**kw: object) -> ZoteroServer:
+    zs = ZoteroServer(**{**PACED, **kw})
+    zs.add_group(GID)
+    zs.add_key(KEY, user_id=7, libraries={LIB: "write"})
+    return zs
+
+
+def opts(zs: ZoteroServer, state: Path | None) -> SyncOptions:
+    return SyncOptions("group", GID, KEY, zs.url, state_dir=state, policy=POLICY)
+
+
+def test_paced_sync_waits_out_every_pause_and_ends_exactly_right(tmp_path: Path) -> None:
+    # 4 requests/s (burst 4), 4 concurrent, Backoff: 1 on every fifth answer, and on top a
+    # 429 or 503 with Retry-After: 1 on every seventh request (so some always happen).
+    with paced(faults=("429", "503"), fault_every=7, retry_after=1) as zs:
+        result = sync(ITEMS, opts(zs, tmp_path))
+        log = list(zs.requests)
+        assert result.created == 125 and len(zs.library(LIB).items) == OBJECTS
+        assert {rid: d["title"] for rid, d in refkit_items(zs).items()} == {
+            i["custom"]["record_id"]: i["title"] for i in ITEMS
+        }
+        refused = [r for r in log if r.status in (429, 503)]
+        backoffs = [r for r in log if r.status < 400 and r.pause]
+        assert refused and backoffs and all(r.pause == 1 for r in refused + backoffs)
+        assert pause_violations(log) == []
+        assert max_in_flight(log) <= 4 and not any(r.fault == "concurrency" for r in log)
+        for r in refused:  # each refused request was sent again, after its pause
+            assert any(x.start >= r.answered + r.pause for x in log if x.path == r.path)
+        zs.fault_every = 0
+        start = len(zs.requests)
+        assert sync(ITEMS, opts(zs, tmp_path)).unchanged == 125 and writes(zs, start) == []
+        assert pause_violations(zs.requests) == []
+
+
+def test_the_check_catches_a_client_that_ignores_the_pause() -> None:
+    with paced(rate_limit=None) as zs, httpx2.Client(trust_env=False) as http:
+        for _ in range(7):  # plain httpx2, one request after the other, no gate
+            http.get(f"{zs.url}/{LIB}/items", headers={"Zotero-API-Key": KEY})
+        log = list(zs.requests)
+    assert [bool(r.pause) for r in log] == [False] * 4 + [True] + [False] * 2
+    assert [(a.end, r.start) for a, r in pause_violations(log)] == [
+        (log[4].end, log[5].start),
+        (log[4].end, log[6].start),
+    ]
+
+
+def test_the_check_counts_requests_in_flight() -> None:
+    with ZoteroServer(latency=0.3, max_concurrency=None) as zs:
+        zs.add_group(GID)
+        zs.add_key(KEY, user_id=7, libraries={LIB: "write"})
+        ready = threading.Barrier(6)
+
+        def get() -> None:
+            with httpx2.Client(trust_env=False) as http:
+                ready.wait()
+                http.get(f"{zs.url}/{LIB}/items", headers={"Zotero-API-Key": KEY})
+
+        threads = [threading.Thread(target=get) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert max_in_flight(zs.requests) == 6
+
+
+def test_four_requests_really_are_in_flight(tmp_path: Path) -> None:
+    items = []
+    for n in range(400):
+        item = copy.deepcopy(ITEMS[n % len(ITEMS)])
+        item["custom"]["record_id"] = f"synthetic/{n:03d}"
+        items.append(item)
+    with ZoteroServer(latency=0.05, max_concurrency=4) as zs:
+        zs.add_group(GID)
+        zs.add_key(KEY, user_id=7, libraries={LIB: "write"})
+        assert sync(items, opts(zs, tmp_path)).created == 400
+        assert max_in_flight(zs.requests) == 4
+        assert not any(r.status == 429 for r in zs.requests)
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        {"backoff": 3600, "backoff_every": 1},
+        {"faults": ("429",), "fault_every": 1, "retry_after": 3600},
+    ],
+)
+def test_a_pause_longer_than_the_maximum_stops_the_sync_with_advice(
+    tmp_path: Path, limits: dict
+) -> None:
+    with paced(rate_limit=None, **limits) as zs:
+        with pytest.raises(ZoteroError, match="wait 3600 s .*run the sync later"):
+            sync(ITEMS, opts(zs, tmp_path))
+        assert len(zs.requests) == 1 and zs.writes == 0  # nothing sent after that answer
+    gate._UNTIL.pop(zs.url)  # a later test server may get this port: it must not inherit the pause
