@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import httpx2
@@ -117,3 +118,13 @@ def test_a_pause_longer_than_the_maximum_stops_the_sync_with_advice(
             sync(ITEMS, opts(zs, tmp_path))
         assert len(zs.requests) == 1 and zs.writes == 0  # nothing sent after that answer
     gate._UNTIL.pop(zs.url)  # a later test server may get this port: it must not inherit the pause
+
+
+def test_the_next_run_waits_out_a_pause_the_last_run_was_asked_for(tmp_path: Path) -> None:
+    with paced(rate_limit=None, backoff_every=3) as zs:  # a dry run reads 3 times
+        dry = replace(opts(zs, tmp_path), dry_run=True)
+        sync(ITEMS, dry)
+        assert zs.requests[-1].pause == 1
+        gate._UNTIL.pop(zs.url)  # what a new process knows: only the saved state
+        sync(ITEMS, dry)
+        assert len(zs.requests) == 6 and pause_violations(zs.requests) == []

@@ -42,6 +42,10 @@ class Gate:
             self._extend(seconds)
             self._cond.notify_all()
 
+    def remaining(self) -> float:
+        """Seconds the pause still runs."""
+        return max(0.0, _UNTIL.get(self.where, 0.0) - time.monotonic())
+
     def transport(self, url: str) -> httpx2.HTTPTransport:
         """An httpx2 transport for `url` (through the environment's proxy, if any)."""
         return _Transport(self, _proxy(url))
