@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from refkit.errors import ZoteroError
 from refkit.zotero import SyncOptions, gate, sync
-from refkit.zotero.client import Policy
+from refkit.zotero.client import Client, Policy
 from tests.servers.zotero import PACED, ZoteroServer
 from tests.servers.zotero_pacing import max_in_flight, pause_violations
 from tests.test_zotero_sync import GID, ITEMS, KEY, LIB, OBJECTS, refkit_items, writes
@@ -68,6 +69,38 @@ def test_the_check_catches_a_client_that_ignores_the_pause() -> None:
         (log[4].end, log[5].start),
         (log[4].end, log[6].start),
     ]
+
+
+def queued_behind_the_pool(zs: ZoteroServer, send: Callable[[], object]) -> None:
+    """Three requests at once through two connections: the third waits for one to free up."""
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(zs.requests) == 3
+
+
+def test_a_request_queued_for_a_connection_waits_out_the_pause_of_the_answer_that_freed_it() -> (
+    None
+):
+    # Every answer asks for a 1 s pause and takes 0.3 s: the third request gets a connection as
+    # the first answer arrives, and must not go out then.
+    limits = {"rate_limit": None, "max_concurrency": None, "backoff_every": 1, "latency": 0.3}
+    with (
+        paced(**limits) as zs,
+        httpx2.Client(trust_env=False, limits=httpx2.Limits(max_connections=2)) as http,
+    ):
+        url = f"{zs.url}/{LIB}/items"
+        queued_behind_the_pool(zs, lambda: http.get(url, headers={"Zotero-API-Key": KEY}))
+        assert pause_violations(zs.requests)  # plain httpx2 sends it at once
+    with paced(**limits) as zs:
+        client = Client("group", GID, KEY, zs.url, replace(POLICY, workers=2))
+        try:
+            queued_behind_the_pool(zs, lambda: client.item_versions(None))
+        finally:
+            client.close()
+        assert pause_violations(zs.requests) == [] and max_in_flight(zs.requests) == 2
 
 
 def test_the_check_counts_requests_in_flight() -> None:

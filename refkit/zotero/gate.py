@@ -138,6 +138,7 @@ class _Stream(httpcore2.NetworkStream):
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore2.NetworkStream:
         self._inner = self._inner.start_tls(ssl_context, server_hostname, timeout)
+        self.waiting = self.answered = False  # a proxy's CONNECT was answered: the tunnel is up
         return self
 
     def get_extra_info(self, info: str) -> Any:
