@@ -7,6 +7,7 @@ that log (tests/servers/zotero_pacing.py), so they judge any client the same way
 from __future__ import annotations
 
 import copy
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,6 +19,7 @@ import pytest
 from refkit.errors import ZoteroError
 from refkit.zotero import SyncOptions, gate, sync
 from refkit.zotero.client import Client, Policy
+from tests import test_cli_sync as cli
 from tests.servers.zotero import PACED, ZoteroServer
 from tests.servers.zotero_pacing import max_in_flight, pause_violations
 from tests.test_zotero_sync import GID, ITEMS, KEY, LIB, OBJECTS, refkit_items, writes
@@ -161,3 +163,16 @@ def test_the_next_run_waits_out_a_pause_the_last_run_was_asked_for(tmp_path: Pat
         gate._UNTIL.pop(zs.url)  # what a new process knows: only the saved state
         sync(ITEMS, dry)
         assert len(zs.requests) == 6 and pause_violations(zs.requests) == []
+
+
+def test_a_long_pause_stops_the_command_and_the_next_run_sends_nothing(tmp_path: Path) -> None:
+    with ZoteroServer(backoff=3600) as zs:  # the first answer asks for an hour
+        zs.add_group(cli.GID)
+        zs.add_key(cli.KEY, user_id=7, libraries={cli.LIB: "write"})
+        for _ in range(2):  # two processes: the second knows the pause from the saved state
+            out = cli.run(zs, tmp_path, "--group", str(cli.GID))
+            assert out.returncode != 0 and "Traceback" not in out.stderr
+            assert re.search(
+                r"Zotero asks refkit to wait 3[56]\d\d s .*run the sync later", out.stderr
+            )
+            assert len(zs.requests) == 1 and zs.writes == 0
