@@ -156,7 +156,8 @@ class ZoteroServer:
         self._fault_rng = random.Random(seed)
         self._limit_rng = random.Random(seed + 1)
         self._in_flight: dict[str, int] = {}
-        self._conns: dict[socket.socket, _Conn] = {}
+        self._conns: dict[socket.socket, _Conn] = {}  # open connections
+        self._accepted = 0
         self._answers = 0
         self._stopping = False
         self._buckets: dict[str, tuple[float, float]] = {}
@@ -398,7 +399,8 @@ class ZoteroServer:
 
     def _accept(self, sock: socket.socket) -> None:
         with self._meta:
-            self._conns[sock] = _Conn(len(self._conns) + 1, sock, time.monotonic())
+            self._accepted += 1
+            self._conns[sock] = _Conn(self._accepted, sock, time.monotonic())
 
     def _forget(self, sock: socket.socket) -> None:
         with self._meta:
