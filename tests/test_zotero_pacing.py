@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
@@ -20,7 +21,7 @@ from refkit.errors import ZoteroError
 from refkit.zotero import SyncOptions, gate, sync
 from refkit.zotero.client import Client, Policy
 from tests import test_cli_sync as cli
-from tests.servers.zotero import PACED, ZoteroServer
+from tests.servers.zotero import PACED, RequestLog, ZoteroServer
 from tests.servers.zotero_pacing import max_in_flight, pause_violations
 from tests.test_zotero_sync import GID, ITEMS, KEY, LIB, OBJECTS, refkit_items, writes
 
@@ -59,6 +60,26 @@ def test_paced_sync_waits_out_every_pause_and_ends_exactly_right(tmp_path: Path)
         start = len(zs.requests)
         assert sync(ITEMS, opts(zs, tmp_path)).unchanged == 125 and writes(zs, start) == []
         assert pause_violations(zs.requests) == []
+
+
+def entry(conn: int, start: float, done: float = 0.0, **kw: Any) -> RequestLog:
+    return RequestLog("GET", "/", {}, 200, conn=conn, start=start, answered=done, end=done, **kw)
+
+
+def test_the_check_on_a_log_worked_out_by_hand() -> None:
+    # The answer on connection 1 went out at 1.0 and asked for 1 s; connection 2 already had
+    # a request waiting, and a new connection was waiting to be accepted.
+    answer = entry(1, 0.0, 1.0, pause=1.0, pending=frozenset({2}), backlog=True)
+    waiting = entry(2, 1.02, 1.03)  # had arrived before the answer: not a violation
+    second = entry(2, 1.5, 1.6)  # sent on connection 2 after that: a violation
+    same = entry(1, 1.5, 1.6)  # on the answer's own connection: a violation
+    fresh = entry(3, 1.06, 1.07, accepted=1.05)  # the connection that waited to be accepted
+    after = entry(4, 2.1, 2.2)  # after the pause
+    log = [answer, waiting, second, same, fresh, after]
+    assert pause_violations(log) == [(answer, second), (answer, same)]
+    assert pause_violations([replace(answer, pending=frozenset(), backlog=False), waiting]) != []
+    assert max_in_flight(log) == 2  # 1.5-1.6: `second` and `same`
+    assert max_in_flight([entry(1, 0, 3), entry(2, 1, 2), entry(3, 1.5, 2.5), entry(4, 2, 3)]) == 3
 
 
 def test_the_check_catches_a_client_that_ignores_the_pause() -> None:

@@ -39,9 +39,8 @@ def pause_violations(log: list[RequestLog]) -> list[tuple[RequestLog, RequestLog
 def max_in_flight(log: list[RequestLog]) -> int:
     """The most requests the server held at once (from arrival until the answer was decided)."""
     events = sorted(
-        [(r.start, 1) for r in log if r.start]
-        + [(r.answered or r.end or r.start, -1) for r in log if r.start]
-    )  # at equal times an answer (-1) sorts before an arrival (+1)
+        [(r.start, 1) for r in log] + [(r.answered or r.end or r.start, -1) for r in log]
+    )  # at equal times an answer (-1) sorts before an arrival (+1); a dropped request has none
     most = current = 0
     for _, step in events:
         current += step
