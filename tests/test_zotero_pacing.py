@@ -50,7 +50,7 @@ def test_paced_sync_waits_out_every_pause_and_ends_exactly_right(tmp_path: Path)
             i["custom"]["record_id"]: i["title"] for i in ITEMS
         }
         refused = [r for r in log if r.status in (429, 503)]
-        backoffs = [r for r in log if r.status < 400 and r.pause]
+        backoffs = [r for r in log if r.backoff]
         assert refused and backoffs and all(r.pause == 1 for r in refused + backoffs)
         assert pause_violations(log) == []
         assert max_in_flight(log) <= 4 and not any(r.fault == "concurrency" for r in log)

@@ -12,6 +12,8 @@ this process (the next sync) starts with it.
 
 from __future__ import annotations
 
+import select
+import ssl
 import threading
 import time
 import urllib.request
@@ -114,7 +116,7 @@ class _Stream(httpcore2.NetworkStream):
     def __init__(self, inner: httpcore2.NetworkStream, gate: Gate) -> None:
         self._inner, self._gate = inner, gate
         self.waiting = False  # a request went out; its answer has not been recorded
-        self.answered = False  # ... and bytes of that answer have been read
+        self.answered = False  # ... and that answer has arrived
 
     def unread(self) -> bool:
         return self.waiting and (self.answered or bool(self._inner.get_extra_info("is_readable")))
@@ -126,9 +128,19 @@ class _Stream(httpcore2.NetworkStream):
             self._gate._send(self, lambda: self._inner.write(buffer, timeout))
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        data = self._inner.read(max_bytes, timeout)
-        self.answered = self.waiting
-        return data
+        if self.waiting and not self.answered:
+            self._arrived(timeout)
+        return self._inner.read(max_bytes, timeout)
+
+    def _arrived(self, timeout: float | None) -> None:
+        """Wait until the answer arrives, then mark it, before taking any byte of it: from its
+        arrival until it is recorded, other requests see it (readable, then `answered`)."""
+        sock = self._inner.get_extra_info("socket")
+        buffered = isinstance(sock, ssl.SSLSocket) and sock.pending()
+        if sock is not None and not buffered and not _readable(sock, timeout):
+            raise httpcore2.ReadTimeout(f"no answer in {timeout} s")
+        with self._gate._cond:
+            self.answered = True
 
     def close(self) -> None:
         self._gate._close(self)
@@ -177,6 +189,18 @@ class _Transport(httpx2.HTTPTransport):
             return response
         finally:
             self._gate._answered(response)
+
+
+def _readable(sock: Any, timeout: float | None) -> bool:
+    """Whether `sock` has bytes (or its end) to read within `timeout` seconds, taking none."""
+    try:
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(None if timeout is None else timeout * 1000))
+        return bool(select.select([sock], [], [], timeout)[0])
+    except (OSError, ValueError):  # closed: the read says so
+        return True
 
 
 def _proxy(url: str) -> str | None:

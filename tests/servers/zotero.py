@@ -55,6 +55,7 @@ class RequestLog:
     end: float = 0.0
     conn: int = 0  # the connection (numbered from 1 in accept order)
     accepted: float = 0.0  # when that connection was accepted
+    backoff: float = 0.0  # the answer's Backoff header
     pause: float = 0.0  # seconds the answer asks for: Backoff, or Retry-After on 429/503
     # Connections whose next request had already arrived, unread, when this answer was written
     # (sent before the client could read it), and whether unaccepted connections were waiting.
@@ -380,7 +381,7 @@ class ZoteroServer:
         headers.update(resp.headers)
         if resp.status >= 400 and resp.status != 412:
             headers.pop("Last-Modified-Version", None)
-        log.pause = _seconds(headers.get("Backoff"))
+        log.backoff = log.pause = _seconds(headers.get("Backoff"))
         if resp.status in (429, 503):
             log.pause = max(log.pause, _seconds(headers.get("Retry-After")))
         self._release(h)  # answered: no longer in flight, before the client can see it
