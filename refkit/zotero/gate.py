@@ -66,9 +66,9 @@ class Gate:
                 if wait <= 0 and not unread:
                     break
                 self._cond.wait(wait if wait > 0 else POLL)
+            write()  # at once, and under the lock: no answer is recorded meanwhile
             stream.waiting, stream.answered = True, False
             self._mine.stream = stream
-            write()  # under the lock: no answer is recorded between the check and this
 
     def _answered(self, response: httpx2.Response | None) -> None:
         stream: _Stream | None = getattr(self._mine, "stream", None)
@@ -117,6 +117,7 @@ class _Stream(httpcore2.NetworkStream):
         self._inner, self._gate = inner, gate
         self.waiting = False  # a request went out; its answer has not been recorded
         self.answered = False  # ... and that answer has arrived
+        self._tls = 0  # TLS layers: with two (TLS through a TLS proxy) httpcore2 must write
 
     def unread(self) -> bool:
         return self.waiting and (self.answered or bool(self._inner.get_extra_info("is_readable")))
@@ -124,8 +125,27 @@ class _Stream(httpcore2.NetworkStream):
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if self.waiting:  # the rest of a request (its body)
             self._inner.write(buffer, timeout)
-        else:
+            return
+        sock = self._inner.get_extra_info("socket") if self._tls < 2 else None
+        if sock is None or not buffer:
             self._gate._send(self, lambda: self._inner.write(buffer, timeout))
+            return
+        # Every call that gives up the GIL (settimeout does) comes before the gate's last look,
+        # so that the first bytes leave right after it.
+        sock.settimeout(timeout)
+        sent = 0
+
+        def first() -> None:
+            nonlocal sent
+            try:
+                sent = sock.send(buffer)
+            except TimeoutError as exc:
+                raise httpcore2.WriteTimeout(str(exc)) from exc
+            except OSError as exc:
+                raise httpcore2.WriteError(str(exc)) from exc
+
+        self._gate._send(self, first)
+        self._inner.write(buffer[sent:], timeout)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         if self.waiting and not self.answered:
@@ -150,6 +170,7 @@ class _Stream(httpcore2.NetworkStream):
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore2.NetworkStream:
         self._inner = self._inner.start_tls(ssl_context, server_hostname, timeout)
+        self._tls += 1
         self.waiting = self.answered = False  # a proxy's CONNECT was answered: the tunnel is up
         return self
 

@@ -68,7 +68,7 @@ class _Conn:
     number: int
     sock: socket.socket
     accepted: float
-    busy: bool = False  # a request of it is being read or answered
+    busy: bool = False  # a request of it has arrived and is not answered yet
     started: float = 0.0
 
 
@@ -385,7 +385,8 @@ class ZoteroServer:
         if resp.status in (429, 503):
             log.pause = max(log.pause, _seconds(headers.get("Retry-After")))
         self._release(h)  # answered: no longer in flight, before the client can see it
-        log.answered = time.monotonic()
+        with self._meta:  # from now on the client may send the connection's next request
+            log.answered, h.conn.busy = time.monotonic(), False
         h.send_response(resp.status)
         for name, value in headers.items():
             h.send_header(name, value)
@@ -424,7 +425,6 @@ class ZoteroServer:
         """Stamp the end of an answer and which other requests were already waiting unread."""
         with self._meta:
             log.end = time.monotonic()
-            conn.busy = False
             idle = [c.sock for c in self._conns.values() if c is not conn and not c.busy]
             idle = [s for s in idle if s.fileno() >= 0]
             try:
