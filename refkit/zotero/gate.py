@@ -4,10 +4,12 @@ Zotero asks clients to send nothing at all while a `Backoff` (on any response) o
 (on 429 and 503) runs. The check sits in httpx2's network backend, at the first write of each
 request, under the lock that also records every answer's pause; so no worker, reader, writer or
 retry, and no request that waited for a pooled connection, can send after an answer that asked
-for a pause was read. A request also waits while another connection holds an answer that has not
-been read yet (it may announce a pause). The pool has `slots` connections: `slots` requests can
-be in flight, and no more. The pause outlives the gate: the next client of the same server in
-this process (the next sync) starts with it.
+for a pause was read. A request also waits while another connection holds an answer that has
+arrived but is not recorded yet (it may announce a pause). What remains: Python may switch
+threads between the last look and the send, so a request whose look came just before such an
+answer arrived can leave just after it (bench/zotero.py counts these). The pool has `slots`
+connections: `slots` requests can be in flight, and no more. The pause outlives the gate: the
+next client of the same server in this process (the next sync) starts with it.
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ class Gate:
         return _Transport(self, _proxy(url))
 
     # -- called from the network backend and the transport ------------------------------------
-    def _send(self, stream: _Stream, write: Any) -> None:
+    def _send(self, stream: _Stream, buffer: bytes, timeout: float | None) -> int:
+        """Send the first bytes of a request when the gate is open; the number of bytes sent."""
+        sock = stream.socket()
+        if sock is not None:  # settimeout gives up the GIL: not between the last look and send
+            sock.settimeout(timeout)
         with self._cond:
             while True:
                 wait = _UNTIL.get(self.where, 0.0) - time.monotonic()
@@ -62,13 +68,26 @@ class Gate:
                         f"Zotero asks refkit to wait {wait:.0f} s ({self.where}); "
                         "run the sync later"
                     )
-                unread = any(s is not stream and s.unread() for s in self._streams)
-                if wait <= 0 and not unread:
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                others = [s for s in self._streams if s is not stream and s.waiting]
+                if not (any(s.answered for s in others) or _arrived(others)):
                     break
-                self._cond.wait(wait if wait > 0 else POLL)
-            write()  # at once, and under the lock: no answer is recorded meanwhile
+                self._cond.wait(POLL)  # until that answer is recorded
+            # Right after the last look, and under the lock: no answer is recorded meanwhile.
+            try:
+                sent = sock.send(buffer) if sock is not None else 0
+            except TimeoutError as exc:
+                raise httpcore2.WriteTimeout(str(exc)) from exc
+            except OSError as exc:
+                raise httpcore2.WriteError(str(exc)) from exc
+            if sock is None:
+                stream.raw_write(buffer, timeout)
+                sent = len(buffer)
             stream.waiting, stream.answered = True, False
             self._mine.stream = stream
+            return sent
 
     def _answered(self, response: httpx2.Response | None) -> None:
         stream: _Stream | None = getattr(self._mine, "stream", None)
@@ -119,33 +138,19 @@ class _Stream(httpcore2.NetworkStream):
         self.answered = False  # ... and that answer has arrived
         self._tls = 0  # TLS layers: with two (TLS through a TLS proxy) httpcore2 must write
 
-    def unread(self) -> bool:
-        return self.waiting and (self.answered or bool(self._inner.get_extra_info("is_readable")))
+    def socket(self) -> Any:
+        return self._inner.get_extra_info("socket") if self._tls < 2 else None
+
+    def readable(self) -> bool:
+        return bool(self._inner.get_extra_info("is_readable"))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if self.waiting:  # the rest of a request (its body)
-            self._inner.write(buffer, timeout)
-            return
-        sock = self._inner.get_extra_info("socket") if self._tls < 2 else None
-        if sock is None or not buffer:
-            self._gate._send(self, lambda: self._inner.write(buffer, timeout))
-            return
-        # Every call that gives up the GIL (settimeout does) comes before the gate's last look,
-        # so that the first bytes leave right after it.
-        sock.settimeout(timeout)
-        sent = 0
+        if not self.waiting and buffer:  # a request's first bytes pass the gate
+            buffer = buffer[self._gate._send(self, buffer, timeout) :]
+        self._inner.write(buffer, timeout)
 
-        def first() -> None:
-            nonlocal sent
-            try:
-                sent = sock.send(buffer)
-            except TimeoutError as exc:
-                raise httpcore2.WriteTimeout(str(exc)) from exc
-            except OSError as exc:
-                raise httpcore2.WriteError(str(exc)) from exc
-
-        self._gate._send(self, first)
-        self._inner.write(buffer[sent:], timeout)
+    def raw_write(self, buffer: bytes, timeout: float | None) -> None:
+        self._inner.write(buffer, timeout)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         if self.waiting and not self.answered:
@@ -210,6 +215,22 @@ class _Transport(httpx2.HTTPTransport):
             return response
         finally:
             self._gate._answered(response)
+
+
+def _arrived(streams: list[_Stream]) -> bool:
+    """Whether an answer has arrived on any of `streams`, in one look (one system call)."""
+    socks = [s.socket() for s in streams]
+    if not socks:
+        return False
+    if None in socks or not hasattr(select, "poll"):
+        return any(s.readable() for s in streams)
+    try:
+        poller = select.poll()
+        for sock in socks:
+            poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    except (OSError, ValueError):  # closed: its owner finds out
+        return True
 
 
 def _readable(sock: Any, timeout: float | None) -> bool:
