@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -61,6 +62,7 @@ def sync(items: list[Item], options: SyncOptions) -> SyncResult:
     client = Client(
         options.library_type, options.library_id, options.api_key, options.base_url, options.policy
     )
+    client.gate.pause(state.pause_until - time.time())  # one an earlier run was asked for
     try:
         access = client.access()
         if not access.get("library"):
@@ -76,6 +78,8 @@ def sync(items: list[Item], options: SyncOptions) -> SyncResult:
         result = _rounds(items, options, library, state, client, path)
     finally:
         client.close()
+        if client.gate.remaining() > 0:  # so that the next run waits it out too
+            st.save_pause(path, time.time() + client.gate.remaining())
     result.requests, result.writes = client.requests, client.writes
     return result
 

@@ -1,14 +1,14 @@
 """The Zotero Web API client: pyzotero, wrapped where it falls short (retries, backoff, batches, 412).
 
 pyzotero 1.16 stays the client; this module adds what it lacks (notes: shared/ref/notes/zotero.md §2):
-every request goes through one httpx2 client whose hook counts requests and turns `Backoff` and
-`Retry-After` into one pause shared by all workers; 429, 5xx and dropped connections are retried
-with bounded backoff (pyzotero's `create_items` raises JSONDecodeError on a 429 and never retries
-a 503); writes are capped at 50 objects; deletes carry the library version (pyzotero would send the
-first item's); at most `workers` (4) requests are in flight, each worker with its own `Zotero`
-instance (pyzotero keeps per-request state on the instance). The API key only ever travels in the
-Authorization header: refkit reads `/keys/current`, never pyzotero's `key_info()`, which puts the
-key in the URL (and so in httpx's request log).
+every request goes through one httpx2 client whose transport (`gate.py`) holds every request back,
+at the moment it is sent, while a `Backoff` or `Retry-After` runs, and lets `workers` (4) requests
+be in flight and no more; 429, 5xx and dropped connections are retried with bounded backoff
+(pyzotero's `create_items` raises JSONDecodeError on a 429 and never retries a 503); writes are
+capped at 50 objects; deletes carry the library version (pyzotero would send the first item's);
+each worker has its own `Zotero` instance (pyzotero keeps per-request state on the instance). The
+API key only ever travels in the Authorization header: refkit reads `/keys/current`, never
+pyzotero's `key_info()`, which puts the key in the URL (and so in httpx's request log).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import json
 import logging
 import random
 import threading
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from pyzotero import zotero
 from pyzotero import zotero_errors as ze
 
 from ..errors import ZoteroError
+from .gate import Gate, pause_of
 
 log = logging.getLogger("refkit.zotero")
 T = TypeVar("T")
@@ -70,11 +70,13 @@ class Client:
         self.schema_version: int | None = None
         self._api_key = api_key
         self._lock = threading.Lock()
-        self._pause_until = 0.0
         self._local = threading.local()
+        self.gate = Gate(self.policy.workers, self.policy.max_wait, self.base_url)
         self._http = httpx2.Client(
             timeout=self.policy.timeout,
             follow_redirects=True,
+            transport=self.gate.transport(self.base_url),
+            trust_env=False,  # the transport already goes through the environment's proxy
             event_hooks={"response": [self._on_response]},
         )
         self._pool = ThreadPoolExecutor(self.policy.workers, thread_name_prefix="refkit-zotero")
@@ -89,9 +91,6 @@ class Client:
         with self._lock:
             self.requests += 1
             self.writes += method != "GET"
-            wait = _seconds(response.headers.get("backoff") or response.headers.get("retry-after"))
-            if wait:
-                self._pause_until = max(self._pause_until, time.monotonic() + wait)
             schema = response.headers.get("zotero-schema-version")
             if schema and schema.isdigit():
                 self.schema_version = int(schema)
@@ -104,24 +103,15 @@ class Client:
                 self.library_id, self.library_type, self._api_key, client=self._http
             )
             zot.endpoint = self.base_url
+            zot._set_backoff = _no_backoff  # type: ignore[method-assign]  # the gate pauses
             self._local.zot = zot
         return zot
-
-    def _wait(self, seconds: float) -> None:
-        if seconds > self.policy.max_wait:
-            raise ZoteroError(
-                f"Zotero asks refkit to wait {seconds:.0f} s ({self.base_url}); run the sync later"
-            )
-        if seconds > 0:
-            time.sleep(seconds)
 
     def call(self, what: str, fn: Callable[[zotero.Zotero], T]) -> T:
         """Run `fn(zot)` with retries: 429/5xx/dropped connections wait and retry, 412 -> Stale."""
         for attempt in range(self.policy.attempts):
-            self._wait(self._pause_until - time.monotonic())
             zot = self._zot()
             zot.request, zot.url_params, zot.links = None, None, None
-            zot.backoff_until = 0.0  # the shared pause above replaces pyzotero's own
             try:
                 result = fn(zot)
                 status = zot.request.status_code if zot.request is not None else 200
@@ -141,13 +131,13 @@ class Client:
                     raise ZoteroError(f"Zotero failed {what} in {self.library}: HTTP {status}: "
                                       f"{_body(zot.request)}") from exc  # fmt: skip
                 error = f"HTTP {status}" if status else type(exc).__name__
-            hint = zot.request.headers.get("retry-after") if zot.request is not None else None
-            delay = _seconds(hint) or min(
-                self.policy.backoff * 2**attempt, self.policy.max_backoff
-            ) * random.uniform(0.5, 1.0)
-            log.info("%s: %s, retrying in %.1f s", what, error, delay)
-            with self._lock:
-                self._pause_until = max(self._pause_until, time.monotonic() + delay)
+            resp = zot.request
+            hint = pause_of(resp.status_code, resp.headers) if resp is not None else 0.0
+            delay = min(self.policy.backoff * 2**attempt, self.policy.max_backoff)
+            delay *= random.uniform(0.5, 1.0)
+            log.info("%s: %s, retrying in %.1f s", what, error, hint or delay)
+            if not hint:  # the gate already pauses for the server's hint
+                self.gate.pause(delay)
         raise ZoteroError(
             f"Zotero kept failing {what} in {self.library} after {self.policy.attempts} attempts; "
             "run the sync again later (it resumes safely)"
@@ -238,11 +228,8 @@ class Client:
         return self.call("deleting items", delete)
 
 
-def _seconds(value: str | None) -> float:
-    try:
-        return max(0.0, float(value)) if value else 0.0
-    except ValueError:
-        return 0.0
+def _no_backoff(duration: str | float) -> None:
+    """pyzotero's own backoff (a per-instance sleep) is off: the gate pauses every worker."""
 
 
 def _body(resp: httpx2.Response | None) -> str:

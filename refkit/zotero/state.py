@@ -26,6 +26,7 @@ class State:
     items: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> last seen data
     collections: dict[str, dict[str, Any]] = field(default_factory=dict)
     bases: dict[str, dict[str, Any]] = field(default_factory=dict)  # record id -> owned views
+    pause_until: float = 0.0  # time.time() until which the server asked for no request
 
 
 def path_for(state_dir: Path, base_url: str, library: str) -> Path:
@@ -43,8 +44,9 @@ def load(path: Path | None) -> State:
         if data.get("version") != VERSION:
             raise ValueError(f"version {data.get('version')}")
         return State(
-            int(data["library_version"]), data["items"], data["collections"], data["bases"]
-        )
+            int(data["library_version"]), data["items"], data["collections"], data["bases"],
+            float(data.get("pause_until", 0.0)),
+        )  # fmt: skip
     except FileNotFoundError:
         return State()
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -56,5 +58,14 @@ def save(state: State, path: Path | None) -> None:
     if path is None:
         return
     data = {"version": VERSION, "library_version": state.library_version, "items": state.items,
-            "collections": state.collections, "bases": state.bases}  # fmt: skip
+            "collections": state.collections, "bases": state.bases,
+            "pause_until": state.pause_until}  # fmt: skip
     write_atomic(path, json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1) + "\n")
+
+
+def save_pause(path: Path | None, until: float) -> None:
+    """Record in the saved state until when (time.time()) the server asked for no request."""
+    if path is not None:
+        state = load(path)
+        state.pause_until = until
+        save(state, path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import random
+import select
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +23,15 @@ from tests.servers.zotero_state import ApiError, ApiRequest, ApiResponse, Librar
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "zotero-schema.json"
 FAULTS = ("503", "429", "drop_after_commit")
 KNOWN_FAULTS = (*FAULTS, "500")
+# The limits of issue #8: 4 requests/s per key (burst 4), 4 concurrent, `Backoff: 1` on every
+# fifth response: `ZoteroServer(**PACED)`.
+PACED: dict[str, Any] = {
+    "rate_limit": (4.0, 4.0),
+    "max_concurrency": 4,
+    "concurrency_retry_after": (1, 1),
+    "backoff": 1,
+    "backoff_every": 5,
+}
 
 
 @dataclass
@@ -37,11 +48,51 @@ class RequestLog:
     key: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    # Timing (time.monotonic()): `start` when the request line arrived, `answered` when the
+    # answer was decided (the request stops counting as in flight), `end` when it was written.
+    start: float = 0.0
+    answered: float = 0.0
+    end: float = 0.0
+    conn: int = 0  # the connection (numbered from 1 in accept order)
+    accepted: float = 0.0  # when that connection was accepted
+    backoff: float = 0.0  # the answer's Backoff header
+    pause: float = 0.0  # seconds the answer asks for: Backoff, or Retry-After on 429/503
+    # Connections whose next request had already arrived, unread, when this answer was written
+    # (sent before the client could read it), and whether unaccepted connections were waiting.
+    pending: frozenset[int] = frozenset()
+    backlog: bool = False
+
+
+@dataclass(eq=False)
+class _Conn:
+    number: int
+    sock: socket.socket
+    accepted: float
+    busy: bool = False  # a request of it has arrived and is not answered yet
+    started: float = 0.0
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Http
+    conn: _Conn
+    bucket: str | None = None
+
+    def setup(self) -> None:
+        super().setup()
+        self.conn = self.server.owner._conns[self.connection]
+
+    def finish(self) -> None:
+        super().finish()
+        self.server.owner._forget(self.connection)
+
+    def handle_one_request(self) -> None:
+        # Wait for the next request before reading it, so that the arrival is stamped while
+        # its bytes are still unread (see RequestLog.pending).
+        if not self.server.owner._arrive(self.conn):
+            self.close_connection = True
+            return
+        super().handle_one_request()
 
     def _any(self) -> None:
         self.server.owner._serve(self)
@@ -56,6 +107,11 @@ class _Http(ThreadingHTTPServer):
     daemon_threads = True
     owner: ZoteroServer
 
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, addr = super().get_request()
+        self.owner._accept(sock)
+        return sock, addr
+
 
 class ZoteroServer:
     """The API on a background thread: libraries, keys, limits, faults and a request log."""
@@ -65,6 +121,7 @@ class ZoteroServer:
         schema_path: Path = SCHEMA,
         *,
         fault_rate: float = 0.0,
+        fault_every: int = 0,
         faults: tuple[str, ...] = FAULTS,
         seed: int = 0,
         rate_limit: tuple[float, float] | None = None,
@@ -72,6 +129,7 @@ class ZoteroServer:
         concurrency_retry_after: tuple[int, int] = (1, 30),
         retry_after: int = 1,
         backoff: int | None = None,
+        backoff_every: int = 1,
         latency: float = 0.0,
         per_object_versions: bool = True,
     ) -> None:
@@ -80,12 +138,15 @@ class ZoteroServer:
             raise ValueError(f"unknown faults {sorted(unknown)}; choose from {KNOWN_FAULTS}")
         self.api = ZoteroApi(Path(schema_path), seed, per_object_versions)
         self.fault_rate = fault_rate
+        self.fault_every = fault_every  # > 0: a fault on every n-th request instead of at random
+        self._drawn = 0
         self.faults = tuple(faults)
         self.rate_limit = rate_limit
         self.max_concurrency = max_concurrency
         self.concurrency_retry_after = concurrency_retry_after
         self.retry_after = retry_after
         self.backoff = backoff
+        self.backoff_every = backoff_every  # `Backoff: backoff` on every n-th response
         self.latency = latency
         self.on_request: Callable[[RequestLog], None] | None = None
         self.requests: list[RequestLog] = []
@@ -96,6 +157,10 @@ class ZoteroServer:
         self._fault_rng = random.Random(seed)
         self._limit_rng = random.Random(seed + 1)
         self._in_flight: dict[str, int] = {}
+        self._conns: dict[socket.socket, _Conn] = {}  # open connections
+        self._accepted = 0
+        self._answers = 0
+        self._stopping = False
         self._buckets: dict[str, tuple[float, float]] = {}
         self._http = _Http(("127.0.0.1", 0), _Handler)
         self._http.owner = self
@@ -114,6 +179,7 @@ class ZoteroServer:
         return self
 
     def stop(self) -> None:
+        self._stopping = True
         self._http.shutdown()
         self._http.server_close()
         if self._thread:
@@ -196,7 +262,7 @@ class ZoteroServer:
 
     # -- HTTP -----------------------------------------------------------------------------------
 
-    def _serve(self, h: BaseHTTPRequestHandler) -> None:
+    def _serve(self, h: _Handler) -> None:
         split = urlsplit(h.path)
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else b""
@@ -210,6 +276,9 @@ class ZoteroServer:
             objects=_count_objects(req),
             headers=dict(h.headers.items()),
             body=body,
+            start=h.conn.started,
+            conn=h.conn.number,
+            accepted=h.conn.accepted,
         )
         with self._meta:
             self.requests.append(log)
@@ -225,6 +294,7 @@ class ZoteroServer:
             crowded = self.max_concurrency is not None and (
                 self._in_flight[bucket] > self.max_concurrency
             )
+        h.bucket = bucket
         try:
             if self.on_request is not None:
                 try:
@@ -252,8 +322,7 @@ class ZoteroServer:
                     return
             self._finish(h, log, resp)
         finally:
-            with self._meta:
-                self._in_flight[bucket] -= 1
+            self._release(h)
 
     def _limit(self, bucket: str, crowded: bool, log: RequestLog) -> ApiResponse | None:
         if self.rate_limit is not None:
@@ -276,11 +345,17 @@ class ZoteroServer:
         return None
 
     def _inject(self, log: RequestLog) -> ApiResponse | None:
-        if self.fault_rate <= 0 or not self.faults:
+        if (self.fault_rate <= 0 and self.fault_every <= 0) or not self.faults:
             return None
         with self._meta:
             draw, pick = self._fault_rng.random(), self._fault_rng.randrange(len(self.faults))
-        if draw >= self.fault_rate:
+            self._drawn += 1
+            hit = (
+                self._drawn % self.fault_every == 0
+                if self.fault_every > 0
+                else draw < self.fault_rate
+            )
+        if not hit:
             return None
         fault = self.faults[pick]
         if fault == "drop_after_commit" and log.method not in WRITE_METHODS:
@@ -296,15 +371,23 @@ class ZoteroServer:
             return ApiResponse.text(500, "An error occurred")
         return None  # drop_after_commit: handled after the write is applied
 
-    def _finish(self, h: BaseHTTPRequestHandler, log: RequestLog, resp: ApiResponse) -> None:
+    def _finish(self, h: _Handler, log: RequestLog, resp: ApiResponse) -> None:
         log.status = resp.status
-        h.send_response(resp.status)
         headers = {"Zotero-API-Version": "3", "Zotero-Schema-Version": str(self.api.schema.version)}
-        if self.backoff is not None:
-            headers["Backoff"] = str(self.backoff)
+        with self._meta:
+            self._answers += 1
+            if self.backoff is not None and self._answers % self.backoff_every == 0:
+                headers["Backoff"] = str(self.backoff)
         headers.update(resp.headers)
         if resp.status >= 400 and resp.status != 412:
             headers.pop("Last-Modified-Version", None)
+        log.backoff = log.pause = _seconds(headers.get("Backoff"))
+        if resp.status in (429, 503):
+            log.pause = max(log.pause, _seconds(headers.get("Retry-After")))
+        self._release(h)  # answered: no longer in flight, before the client can see it
+        with self._meta:  # from now on the client may send the connection's next request
+            log.answered, h.conn.busy = time.monotonic(), False
+        h.send_response(resp.status)
         for name, value in headers.items():
             h.send_header(name, value)
         if resp.status not in (204, 304):
@@ -312,6 +395,57 @@ class ZoteroServer:
         h.end_headers()
         if resp.status not in (204, 304) and h.command != "HEAD":
             h.wfile.write(resp.body)
+        self._written(h.conn, log)
+
+    # -- connections and timing -----------------------------------------------------------------
+
+    def _accept(self, sock: socket.socket) -> None:
+        with self._meta:
+            self._accepted += 1
+            self._conns[sock] = _Conn(self._accepted, sock, time.monotonic())
+
+    def _forget(self, sock: socket.socket) -> None:
+        with self._meta:
+            self._conns.pop(sock, None)
+
+    def _arrive(self, conn: _Conn) -> bool:
+        """Wait until the connection's next request arrives (False: closed or stopping)."""
+        while not self._stopping:
+            try:
+                ready, _, _ = select.select([conn.sock], [], [], 0.05)
+            except (OSError, ValueError):
+                return False
+            if ready:
+                with self._meta:
+                    conn.busy, conn.started = True, time.monotonic()
+                return True
+        return False
+
+    def _written(self, conn: _Conn, log: RequestLog) -> None:
+        """Stamp the end of an answer and which other requests were already waiting unread."""
+        with self._meta:
+            log.end = time.monotonic()
+            idle = [c.sock for c in self._conns.values() if c is not conn and not c.busy]
+            idle = [s for s in idle if s.fileno() >= 0]
+            try:
+                ready, _, _ = select.select([*idle, self._http.socket], [], [], 0)
+            except (OSError, ValueError):  # a connection closed meanwhile: no request on it
+                ready = []
+            log.pending = frozenset(self._conns[s].number for s in ready if s in self._conns)
+            log.backlog = self._http.socket in ready
+
+    def _release(self, h: _Handler) -> None:
+        if h.bucket is not None:
+            with self._meta:
+                self._in_flight[h.bucket] -= 1
+            h.bucket = None
+
+
+def _seconds(value: str | None) -> float:
+    try:
+        return float(value) if value else 0.0
+    except ValueError:
+        return 0.0
 
 
 def _count_objects(req: ApiRequest) -> int:
