@@ -14,12 +14,13 @@ from urllib.parse import quote, urlsplit
 
 ALLOWED = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_CLEAN = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*")  # ALLOWED as a regex: the fast check
 
 
 def encode(url: str) -> str:
     """`url` (outer whitespace stripped) with every character RFC 3986 does not allow encoded."""
     url = url.strip()
-    if all(c in ALLOWED for c in url) and url.count("#") <= 1:
+    if _CLEAN.fullmatch(url) and url.count("#") <= 1:
         return url
     out: list[str] = []
     fragment = False

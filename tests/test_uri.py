@@ -33,3 +33,9 @@ def test_encode(url: str, expected: str) -> None:
 )  # fmt: skip
 def test_is_web(url: str, web: bool) -> None:
     assert uri.is_web(url) is web
+
+
+def test_fast_check_allows_exactly_the_rfc_3986_characters() -> None:
+    """The regular expression that lets a clean URL skip encoding admits exactly ALLOWED."""
+    for char in map(chr, range(0x3000)):
+        assert bool(uri._CLEAN.fullmatch(char)) == (char in uri.ALLOWED), repr(char)

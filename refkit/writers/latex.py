@@ -277,12 +277,30 @@ def needs_protection(word: str) -> bool:
     return False
 
 
+def _word(char: str) -> bool:
+    """Whether `char` is a regular-expression word character (`\\w`); False for ''."""
+    return char.isalnum() or char == "_"
+
+
+def _as_words(title: str, short: str) -> list[tuple[int, int]]:
+    """Where `short` stands in `title` with no word character (`\\w`) on either side, as
+    `re.finditer(r"(?<!\\w)" + re.escape(short) + r"(?!\\w)")` finds it, without compiling a
+    pattern per title (10,000 distinct short names thrash re's cache)."""
+    spans: list[tuple[int, int]] = []
+    at = title.find(short) if short else -1
+    while at >= 0:
+        end = at + len(short)
+        if not (_word(title[at - 1 : at]) or _word(title[end : end + 1])):
+            spans.append((at, end))
+            at = title.find(short, end)
+        else:
+            at = title.find(short, at + 1)
+    return spans
+
+
 def _spans(title: str, short: str) -> list[tuple[int, int]]:
     """Character ranges of `title` to brace: `short` where it stands as words, then words."""
-    spans: list[tuple[int, int]] = []
-    if short:
-        pattern = r"(?<!\w)" + re.escape(short) + r"(?!\w)"
-        spans = [m.span() for m in re.finditer(pattern, title)]
+    spans = _as_words(title, short)
     for m in re.finditer(r"\S+", title):
         start, end = m.span()
         word = m.group()
