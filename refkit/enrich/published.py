@@ -20,7 +20,6 @@ from typing import Any
 from .. import names
 from ..model import Item, plain, year
 from .markup import fold
-from .match import TITLE_MIN, _person_matches, title_similarity
 
 # Venue keys whose papers have no Crossref DOI: DBLP gives their pages, volume and proceedings.
 ML_VENUES = ("ICLR", "ICML", "NeurIPS", "MLSys", "UAI", "TMLR", "JMLR")
@@ -72,6 +71,8 @@ def _digits(title: str) -> list[str]:
 
 
 def _authors_ok(w: Wanted, authors: list[str]) -> tuple[bool, str]:
+    from .match import _person_matches  # rapidfuzz: loaded only when a lookup is due
+
     people = [(p.get("family", ""), p.get("given", "")) for p in map(names.parse, authors)]
     people = [(f, g) for f, g in people if f]
     if not w.names or not people:
@@ -85,6 +86,8 @@ def _authors_ok(w: Wanted, authors: list[str]) -> tuple[bool, str]:
 
 def check(w: Wanted, pub: dict[str, Any], linked: bool) -> tuple[bool, list[str]]:
     """Every hard check on one publication; the reasons say why it passed or failed."""
+    from .match import TITLE_MIN, title_similarity  # rapidfuzz: only when a lookup is due
+
     fails: list[str] = []
     notes: list[str] = []
     kind = pub.get("kind", "")
