@@ -12,6 +12,7 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +103,37 @@ class Cache:
                     )
             except sqlite3.DatabaseError as exc:  # a full disk must not stop an export
                 log.warning("%s: cannot store %s %s in the cache (%s)", self.path, source, key, exc)
+
+    def batched(
+        self,
+        source: str,
+        keys: Iterable[str],
+        refresh: bool,
+        batches: Callable[[list[str]], list[list[str]]],
+        fetch: Callable[[list[str]], dict[str, str | None]],
+        errors: tuple[type[Exception], ...],
+    ) -> dict[str, str | None | Exception]:
+        """Raw answer per key of a source asked in batches (arXiv, S2): the cached one (unless
+        `refresh`), else `fetch`'s for each of `batches(missing keys)`, stored ("not found" as
+        None too). Every key of a batch that raised one of `errors` maps to that exception."""
+        out: dict[str, str | None | Exception] = {}
+        todo = []
+        for key in sorted(set(keys)):
+            hit = None if refresh else self.get(source, key)
+            if hit is not None:
+                out[key] = hit.body if hit.found else None
+            else:
+                todo.append(key)
+        for batch in batches(todo):
+            try:
+                got = fetch(batch)
+            except errors as exc:
+                out.update(dict.fromkeys(batch, exc))
+                continue
+            for key, raw in got.items():
+                self.put(source, key, raw)
+                out[key] = raw
+        return out
 
     def count(self) -> int:
         """How many answers the cache holds."""

@@ -175,10 +175,7 @@ class Session:
             params["mailto"] = self.mailto
         problem = "no attempt"
         for attempt in range(self.retries + 1):
-            if self.offline or host.unreachable:
-                raise Unreachable(f"{name}: not reachable (offline)")
-            if host.blocked:
-                raise Blocked(f"{name}: answered 403 Forbidden earlier in this run")
+            self.check(url)
             client = self._http()  # before taking a start: the first one builds TLS state
             self._acquire(host, kind)
             delay = 0.0

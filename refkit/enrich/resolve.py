@@ -136,24 +136,15 @@ class Resolver:
 
     def arxiv_entries(self, ids: list[str]) -> dict[str, str | None | Exception]:
         """Raw entry per arXiv id (None: arXiv does not know it; an exception: lookup failed)."""
-        out: dict[str, str | None | Exception] = {}
-        todo = []
-        for aid in sorted(set(ids)):
-            hit = self.cache.get(self.source["arxiv"], aid) if self.mode != "refresh" else None
-            if hit is not None:
-                out[aid] = hit.body if hit.found else None
-            else:
-                todo.append(aid)
-        for batch in self.arxiv.batches(todo):
-            try:
-                got = self.arxiv.fetch(self.session, batch)
-            except (Unreachable, Blocked, Failed, ValueError) as exc:
-                out.update({aid: exc for aid in batch})
-                continue
-            for aid, raw in got.items():
-                self.cache.put(self.source["arxiv"], aid, raw)
-                out[aid] = raw
-        for aid in todo:
+        out = self.cache.batched(
+            self.source["arxiv"],
+            ids,
+            self.mode == "refresh",
+            self.arxiv.batches,
+            lambda batch: self.arxiv.fetch(self.session, batch),
+            (Unreachable, Blocked, Failed, ValueError),
+        )
+        for aid in ids:  # ids no batch took: malformed
             out.setdefault(aid, ValueError(f"malformed arXiv id {aid!r}"))
         return out
 

@@ -75,26 +75,17 @@ class Scholar:
     # --- S2 ---------------------------------------------------------------------------------
     def papers(self, items: list[Item]) -> Raw:
         """Raw S2 paper per S2 id of the records that need one (None: S2 does not know it)."""
-        out: Raw = {}
         if self.s2 is None:
-            return out
-        todo = []
-        for sid in sorted({s2.ident(i) for i in items if published.needs(i)} - {""}):
-            hit = self.cache.get(self.source["s2"], sid) if self.mode != "refresh" else None
-            if hit is not None:
-                out[sid] = hit.body if hit.found else None
-            else:
-                todo.append(sid)
-        for batch in self.s2.batches(todo):
-            try:
-                got = self.s2.fetch(self.session, batch)
-            except Exception as exc:  # noqa: BLE001 - handed to every record of the batch
-                out.update({sid: exc for sid in batch})
-                continue
-            for sid, raw in got.items():
-                self.cache.put(self.source["s2"], sid, raw)
-                out[sid] = raw
-        return out
+            return {}
+        s2_source = self.s2
+        return self.cache.batched(
+            self.source["s2"],
+            {s2.ident(i) for i in items if published.needs(i)} - {""},
+            self.mode == "refresh",
+            s2_source.batches,
+            lambda batch: s2_source.fetch(self.session, batch),
+            (Exception,),  # any failure is handed to every record of the batch
+        )
 
     # --- one record -------------------------------------------------------------------------
     def resolve(self, item: Item, papers: Future, res: Any) -> None:
