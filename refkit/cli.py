@@ -275,6 +275,65 @@ def outdated(
         click.echo("refkit: no record is outdated", err=True)
 
 
+@cli.command()
+@meta_option
+@click.argument("papers", nargs=-1)
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Add every entry of a bibliography: .bib, .ris or .json (CSL-JSON).",
+)
+@click.option("--keyword", multiple=True, help="A keyword of the new record(s) (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Print the record(s); write nothing.")
+@click.option("--offline", is_flag=True, help="Never touch the network: the cache only.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Response cache (default: the user cache dir; REFKIT_CACHE_DIR).",
+)
+def add(
+    meta_dir: Path,
+    papers: tuple[str, ...],
+    from_file: Path | None,
+    keyword: tuple[str, ...],
+    dry_run: bool,
+    offline: bool,
+    cache_dir: Path | None,
+) -> None:
+    """Add papers by arXiv id, DOI or URL (arXiv, doi.org, ACL Anthology, OpenReview, PMLR,
+    NeurIPS) as meta/<year>/<name>.prototxt in the list's style, looked up like export does
+    and pinned in refkit.lock. A paper the list has is refused (exit 1)."""
+    from .add import run
+    from .add.bibliography import BibliographyError, read
+    from .enrich import Options
+
+    inputs = [(p, p) for p in papers]
+    if from_file is not None:
+        try:
+            inputs += [(e.where, e.ident) for e in read(from_file)]
+        except BibliographyError as exc:
+            for problem in exc.problems:
+                click.echo(f"refkit: error: {problem}", err=True)
+            raise _Exit(2, f"{from_file}: not read; fix it and rerun (nothing added)") from exc
+    if not inputs:
+        raise click.UsageError("give arXiv ids, DOIs or URLs, or --from FILE")
+    mode = "offline" if offline else "normal"
+    options = Options.from_env(mode=mode, cache_dir=cache_dir)
+    result = run(inputs, meta_dir, options, list(keyword), dry_run)
+    for o in result.outcomes:
+        if dry_run and o.text:
+            click.echo(f"# {o.path}\n{o.text}")
+        prefix = "" if o.status == "added" else "error: "
+        click.echo(f"refkit: {prefix}{o.label}: {o.message}", err=True)
+    for note in result.notes:
+        click.echo(f"refkit: {note}", err=True)
+    if not result.ok:
+        raise _Exit(1, result.summary(dry_run))
+    if len(result.outcomes) > 1:
+        click.echo(f"refkit: {result.summary(dry_run)}", err=True)
+
+
 def _mode(refresh: bool, frozen: bool, offline: bool) -> str:
     modes = [m for m, on in (("refresh", refresh), ("frozen", frozen), ("offline", offline)) if on]
     if len(modes) > 1:

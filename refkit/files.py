@@ -30,3 +30,25 @@ def write_atomic(path: Path, text: str) -> None:
         raise OutputError(
             f"{path}: cannot write ({exc.strerror or exc}); check the path and its permissions"
         ) from exc
+
+
+def write_new(path: Path, text: str) -> bool:
+    """Write `text` to a new file `path`, whole or not at all; False (nothing written) when
+    `path` exists. Never overwrites: the file is linked into place, which fails if it exists."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            os.chmod(tmp, 0o666 & ~_umask())
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise OutputError(
+            f"{path}: cannot write ({exc.strerror or exc}); check the path and its permissions"
+        ) from exc
+    return True

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ from .published import needs
 from .sources import enabled
 
 if TYPE_CHECKING:  # the network side is imported only when something must be looked up
-    from .resolve import Resolution
+    from .resolve import Resolution, Resolver
 
 log = logging.getLogger("refkit.enrich")
 
@@ -149,9 +150,12 @@ def _entry(old: dict[str, Any], item: Item, res: Resolution, today: str) -> dict
     return entry
 
 
-def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
+def enrich(
+    items: list[Item], lock: Lock, options: Options, resolver: Resolver | None = None
+) -> Enrichment:
     """Enrich items from the lock, the cache and the network (by `options.mode`); never prints
-    and never writes the lock (only the cache)."""
+    and never writes the lock (only the cache). `resolver`: one from `lookups(options)` that the
+    caller shares between calls (one session: one set of rate limits); else one of its own."""
     mode = options.mode
     lock = {rid: dict(v) for rid, v in lock.items()}
     newer = frozenset(n for n, u in options.urls.items() if enabled(u))
@@ -167,7 +171,11 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     )
     results: dict[str, Resolution] = {}
     requests = 0
-    if todo:
+    if todo and resolver is not None:
+        before_requests = resolver.session.requests
+        results = resolver.resolve(todo, options.progress)
+        requests = resolver.session.requests - before_requests
+    elif todo:
         from ..cache import Cache, default_dir
         from ..http import Session
         from .arxiv import Arxiv
@@ -286,4 +294,40 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     )
 
 
-__all__ = ["Options", "Enrichment", "enrich", "PRECEDENCE"]
+@contextmanager
+def lookups(options: Options) -> Iterator[Resolver]:
+    """A Resolver set up as `enrich` sets up its own (the same session limits, cache and
+    sources), for callers that look papers up in several steps (`refkit add`)."""
+    from ..cache import Cache, default_dir
+    from ..http import Session
+    from .arxiv import Arxiv
+    from .crossref import Crossref
+    from .resolve import Resolver
+
+    mode = options.mode
+    session = Session(
+        mailto=options.mailto,
+        timeout=options.timeout,
+        retries=options.retries,
+        backoff=options.backoff,
+        offline=mode == "offline",
+    )
+    session.configure(options.crossref_url, {"single": (5, 1.0), "list": (1, 1.0)}, 1)
+    session.configure(options.arxiv_url, {"list": (1, options.arxiv_spacing)}, 1, adaptive=False)
+    cache = Cache(options.cache_dir or default_dir())
+    run_mode = "offline" if mode == "offline" else "refresh" if mode == "refresh" else "normal"
+    try:
+        yield Resolver(
+            session,
+            cache,
+            Arxiv(options.arxiv_url),
+            Crossref(options.crossref_url, options.mailto, options.timeout),
+            run_mode,
+            _scholar(options, session, cache, run_mode),
+        )
+    finally:
+        session.close()
+        cache.close()
+
+
+__all__ = ["Options", "Enrichment", "enrich", "lookups", "PRECEDENCE"]

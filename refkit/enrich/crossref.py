@@ -17,7 +17,7 @@ import habanero.request
 import habanero.request_class
 import httpx2
 
-from .. import http
+from .. import http, ids
 from ..http import Failed, Session
 from ..model import Item, plain, year
 from .match import VERSIONS_OF_RECORD, Wanted
@@ -90,8 +90,11 @@ class Crossref:
         return Wanted(title, tuple(people), year(item), VERSIONS_OF_RECORD, PREPRINT_YEARS)
 
     def derived_doi(self, item: Item) -> str:
-        """A DOI the record implies: ACL Anthology's `10.18653/v1/<id>` from its URL."""
+        """A DOI the record implies: ACL Anthology's `10.18653/v1/<id>` from its URL, or the DOI
+        a `doi.org` URL names (what `refkit add` writes for a paper it found by DOI)."""
         url = item.get("URL", "")
+        if "doi.org/10." in url and "/10.48550/" not in url.lower():
+            return ids.doi(url.split("doi.org/", 1)[1])
         if "aclanthology.org/" not in url:
             return ""
         ident = url.split("aclanthology.org/", 1)[1].strip("/").removesuffix(".pdf")

@@ -1,0 +1,296 @@
+"""`refkit add`: new papers from arXiv ids, DOIs and paper URLs, as records in the list's style.
+
+Per input: parse it (ids.py); refuse a paper the list has (dupes.py: arXiv id, DOI, ACL or other
+URL id, DBLP key, folded title), before and after the lookup; find it by identity (lookup.py:
+arXiv, Crossref); ask enrichment for its published version (S2, DBLP, Crossref, with the
+published-version rules); write `meta/<year>/<name>.prototxt` (draft.py, recordfile.py), never
+over a file; then pin the new records' lookups in refkit.lock, so the next export asks nothing.
+One session (one set of rate limits) and the response cache serve all three steps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import dupes, ids, paper_pb2
+from .. import lock as lockfile
+from ..enrich import Options, enrich, lookups
+from ..enrich.markup import fold
+from ..enrich.published import describe
+from ..errors import InputError
+from ..files import write_new
+from ..model import Item
+from ..normalize import normalize
+from ..prototxt import SUFFIX, Record, _read, read
+from ..recordfile import render
+from .draft import Draft, draft, file_stem
+from .lookup import ACCEPTED, NO_LOOKUP, Found, find
+
+_KEYWORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class Outcome:
+    label: str  # the input as given, or "refs.bib:12 (key)"
+    status: str = "pending"  # "added", "duplicate" or "failed"
+    message: str = ""  # one line
+    text: str = ""  # the record file's text (added)
+    path: Path | None = None
+
+
+@dataclass
+class Result:
+    outcomes: list[Outcome]
+    notes: list[str] = field(default_factory=list)  # warnings and remarks, one line each
+    pinned: int = 0
+    requests: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status == "added" for o in self.outcomes)
+
+    def summary(self, dry_run: bool) -> str:
+        count = {s: sum(o.status == s for o in self.outcomes) for s in ("added", "duplicate")}
+        failed = len(self.outcomes) - count["added"] - count["duplicate"]
+        verb = "would add" if dry_run else "added"
+        return (
+            f"{verb} {count['added']}, refused {count['duplicate']} already in the list, "
+            f"{failed} failed"
+        )
+
+
+def run(
+    inputs: list[tuple[str, str]],
+    meta_dir: Path,
+    options: Options,
+    keywords: list[str],
+    dry_run: bool = False,
+) -> Result:
+    """Add each (label, id or URL) input; `label` names it in messages."""
+    bad = [k for k in keywords if not _KEYWORD.fullmatch(k)]
+    if bad:
+        raise InputError(f"--keyword {bad[0]!r}: keyword names are letters, digits and _")
+    records = _records(meta_dir)
+    old_lock = lockfile.load(lockfile.path_for(meta_dir))
+    items, keyed = normalize(records, old_lock)
+    index = dupes.index(items, keyed)
+    where = {rec.id: f"{meta_dir}/{rec.rel}" for rec in records}
+    taken = {Path(rec.rel).stem.lower() for rec in records}
+    used = {k for rec in records for k in rec.keywords}
+    result = Result([Outcome(label) for label, _ in inputs])
+    schema = paper_pb2.Word.keys()
+    for k in keywords:
+        if k not in used:
+            why = (
+                ""
+                if k in schema
+                else " nor in refkit/paper.proto (protobuf's parser rejects it until the schema has it)"
+            )
+            result.notes.append(
+                f"warning: keyword {k!r} is not used by any record in {meta_dir}{why}"
+            )
+    todo: dict[ids.Ident, Outcome] = {}
+    for outcome, (_, text) in zip(result.outcomes, inputs, strict=True):
+        ident = _parse(text, outcome)
+        if ident is None:
+            continue
+        match = index.find(_ident_keys(ident))
+        if match:
+            _duplicate(outcome, match[0], where)
+        elif ident in todo:
+            outcome.status, outcome.message = "duplicate", f"the same paper as {todo[ident].label}"
+        else:
+            todo[ident] = outcome
+    if not todo:
+        return result
+    with lookups(options) as resolver:
+        found = find(resolver, list(todo))
+        drafts = _drafts(found, todo, index, where, keywords, options, resolver, result)
+        written: dict[str, Outcome] = {}
+        for ident, (d, keys) in drafts.items():
+            outcome = todo[ident]
+            match = index.find(keys)
+            if match:
+                _duplicate(outcome, match[0], where)
+                continue
+            stem = file_stem(d.abbr, str(ident), taken)
+            rel = f"{d.year}/{stem}{SUFFIX}"
+            outcome.text = render(d.fields)
+            outcome.path = meta_dir / rel
+            if not dry_run:
+                while not write_new(meta_dir / rel, outcome.text):  # appeared meanwhile
+                    taken.add(stem.lower())
+                    stem = file_stem(d.abbr, str(ident), taken)
+                    rel = f"{d.year}/{stem}{SUFFIX}"
+                    outcome.path = meta_dir / rel
+                written[rel.removesuffix(SUFFIX)] = outcome
+            taken.add(stem.lower())
+            rid = rel.removesuffix(SUFFIX)
+            index.add(rid, keys)
+            where[rid] = str(outcome.path)
+            outcome.status = "added"
+            verb = "would add" if dry_run else "added"
+            outcome.message = f"{verb} {outcome.path} ({d.fields['pub']['where']} {d.year})"
+            for note in d.notes:
+                result.notes.append(f"{outcome.label}: {note}")
+        if written:
+            result.pinned = _pin(meta_dir, records, old_lock, written, options, resolver)
+        result.requests = resolver.session.requests
+    return result
+
+
+def _records(meta_dir: Path) -> list[Record]:
+    """The list's records (bad ones skipped: they cannot be compared, export reports them)."""
+    try:
+        return read(meta_dir, keep_going=True)[0]
+    except InputError:
+        if meta_dir.is_dir():  # a list with no record yet
+            return []
+        raise
+
+
+def _parse(text: str, outcome: Outcome) -> ids.Ident | None:
+    """The input's identity, or None with the outcome failed (one line saying why)."""
+    ident = ids.parse(text) if text.strip() else None
+    outcome.status = "failed"
+    if not text.strip():
+        outcome.message = (
+            "names no DOI, arXiv id or paper URL (refkit add looks papers up by identity only)"
+        )
+    elif ident is None:
+        outcome.message = f"not an id or URL refkit add knows; give {ACCEPTED}"
+    elif ident.kind in NO_LOOKUP:
+        outcome.message = (
+            f"{NO_LOOKUP[ident.kind]} ids ({ident.value}) cannot be looked up by identity in "
+            "the sources refkit asks (arXiv, Crossref, Semantic Scholar, DBLP); give the "
+            "paper's arXiv id or DOI"
+        )
+    elif ident.kind not in ("arxiv", "doi", "acl"):
+        outcome.message = f"refkit add does not look up {ident.kind} ids; give {ACCEPTED}"
+    else:
+        outcome.status = "pending"
+        return ident
+    return None
+
+
+def _ident_keys(ident: ids.Ident) -> list[tuple[str, str]]:
+    keys = [(ident.kind, ident.value)]
+    if ident.kind == "acl":
+        keys.append(("doi", f"10.18653/v1/{ident.value}".lower()))
+    elif ident.kind == "doi" and ident.value.startswith("10.18653/v1/"):
+        keys.append(("acl", ident.value.removeprefix("10.18653/v1/")))
+    return keys
+
+
+def _duplicate(outcome: Outcome, match: dupes.Match, where: dict[str, str]) -> None:
+    outcome.status = "duplicate"
+    place = where.get(match.record_id, match.record_id)
+    outcome.message = f"already in the list: {place} ({match.reason()}); nothing written"
+
+
+def _provisional(found: Found, rid: str) -> Record:
+    """The paper as its own source describes it, as a record (for enrichment)."""
+    return Record(
+        path=Path(f"{rid}{SUFFIX}"),
+        rel=f"{rid}{SUFFIX}",
+        id=rid,
+        title=found.title,
+        url=found.url,
+        authors=tuple(found.authors),
+        where=found.where,
+        year=found.year,
+    )
+
+
+def _drafts(
+    found: dict[ids.Ident, Found | str],
+    todo: dict[ids.Ident, Outcome],
+    index: dupes.Index,
+    where: dict[str, str],
+    keywords: list[str],
+    options: Options,
+    resolver: Any,
+    result: Result,
+) -> dict[ids.Ident, tuple[Draft, list[tuple[str, str]]]]:
+    """Each found paper's draft record and identity keys, after enrichment's published-version
+    lookup; inputs that fail or turn out to be in the list are marked so."""
+    provisional: dict[str, tuple[ids.Ident, Found]] = {}
+    for n, (ident, f) in enumerate(found.items()):
+        outcome = todo[ident]
+        if isinstance(f, str):
+            outcome.status, outcome.message = "failed", f"{f}; nothing written"
+        elif not f.title:
+            outcome.status, outcome.message = "failed", "the source gives no title; nothing written"
+        else:
+            provisional[f"add-{n}"] = (ident, f)
+    if not provisional:
+        return {}
+    items, _ = normalize([_provisional(f, r) for r, (_, f) in provisional.items()], {})
+    by_rid = {i["custom"]["record_id"]: i for i in items}
+    early = {}
+    for rid, (ident, f) in provisional.items():
+        keys = _keys(by_rid[rid], f, None)
+        match = index.find(keys)
+        if match:
+            _duplicate(todo[ident], match[0], where)
+        else:
+            early[rid] = by_rid[rid]
+    done = enrich(list(early.values()), {}, options, resolver)
+    report = {line["id"]: line for line in done.report}
+    out = {}
+    for rid, item in early.items():
+        ident, f = provisional[rid]
+        if rid in done.not_enriched:
+            error = report[rid].get("error", "a lookup failed")
+            todo[ident].status = "failed"
+            todo[ident].message = (
+                f"could not check for a published version ({error}); nothing written; "
+                "rerun when the sources answer"
+            )
+            continue
+        pub = done.lock.get(rid, {}).get("published")
+        d = draft(f, pub if isinstance(pub, dict) else None, keywords)
+        if isinstance(pub, dict) and d.fields["pub"]["where"] != f.where:
+            d.notes.append(f"published version: {describe(pub)}")
+        out[ident] = (d, _keys(item, f, pub if isinstance(pub, dict) else None))
+    return out
+
+
+def _keys(item: Item, found: Found, pub: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The identity keys of a new paper: its own, and its published version's."""
+    keys = dupes.keys(item)
+    if found.doi:
+        keys.append(("doi", found.doi.lower()))
+    if pub:
+        if pub.get("dblp"):
+            keys.append(("dblp", str(pub["dblp"])))
+        if pub.get("doi") not in (None, "", "none"):
+            keys.append(("doi", str(pub["doi"]).lower()))
+        if pub.get("title"):
+            keys.append(("title", fold(str(pub["title"]))))
+    return list(dict.fromkeys(keys))
+
+
+def _pin(
+    meta_dir: Path,
+    records: list[Record],
+    old_lock: lockfile.Lock,
+    written: dict[str, Outcome],
+    options: Options,
+    resolver: Any,
+) -> int:
+    """Look the written records up as export will (the cache answers) and pin them in the lock;
+    returns how many were pinned. Only their tables are added: the rest of the lock is kept."""
+    read_back = [_read(meta_dir / f"{rid}{SUFFIX}", f"{rid}{SUFFIX}")[0] for rid in written]
+    new = [rec for rec in read_back if rec is not None]
+    items, keyed = normalize(records + new, old_lock)
+    mine = [i for i in items if i["custom"]["record_id"] in written]
+    done = enrich(mine, {rid: keyed[rid] for rid in written}, options, resolver)
+    lock = dict(old_lock)
+    for rid in written:
+        lock[rid] = done.lock.get(rid, keyed[rid])
+    lockfile.save(lock, lockfile.path_for(meta_dir))
+    return sum(1 for rid in written if rid not in done.not_enriched)
