@@ -9,6 +9,8 @@ hand against the papers; S2 ids, DBLP keys, pages and times are invented.
   abstract.
 - cs/9605103 (Reinforcement Learning: A Survey): old-style id, unknown to S2, no publication in
   DBLP: recorded as arXiv 1996.
+- 2405.16406 (SpinQuant): unknown to S2; DBLP's search finds it at ICLR 2025, its title in
+  DBLP's capitals.
 - 10.18653/v1/2024.acl-long.787 (Mission: Impossible Language Models): ACL 2024, by DOI or
   ACL Anthology URL through Crossref.
 """
@@ -85,7 +87,28 @@ RL_SURVEY = {
     "categories": ["cs.AI"],
     "journal_ref": "Journal of Artificial Intelligence Research, Vol 4, (1996), 237-285",
 }
-ENTRIES = [AQLM, BITNET, RL_SURVEY]
+SPINQUANT = {
+    "id": "2405.16406",
+    "versions": ["2024-05-26T02:15:49Z", "2024-10-07T18:40:05Z"],
+    "title": "SpinQuant: LLM quantization with learned rotations",
+    "summary": "Post-training quantization (PTQ) techniques applied to weights, activations, and "
+    "the KV cache greatly reduce memory usage, latency, and power consumption of Large Language "
+    "Models (LLMs).",
+    "authors": [
+        "Zechun Liu",
+        "Changsheng Zhao",
+        "Igor Fedorov",
+        "Bilge Soran",
+        "Dhruv Choudhary",
+        "Raghuraman Krishnamoorthi",
+        "Vikas Chandra",
+        "Yuandong Tian",
+        "Tijmen Blankevoort",
+    ],
+    "primary_category": "cs.LG",
+    "categories": ["cs.LG", "cs.AI", "cs.CL", "cs.CV"],
+}
+ENTRIES = [AQLM, BITNET, RL_SURVEY, SPINQUANT]
 
 S2 = [
     {
@@ -139,6 +162,20 @@ DBLP = [
         "ee": "https://doi.org/10.48550/arXiv.2402.17764",
     },
 ]
+DBLP.append(
+    {
+        "key": "conf/iclr/LiuZFSCKCTB25",
+        "type": "Conference and Workshop Papers",
+        "title": "SpinQuant: LLM Quantization with Learned Rotations.",
+        "authors": SPINQUANT["authors"],
+        "venue": "ICLR",
+        "year": "2025",
+        "ee": "https://openreview.net/forum?id=ogO6DGE6FZ",
+        "booktitle": "The Thirteenth International Conference on Learning Representations, "
+        "{ICLR} 2025, Singapore, April 24-28, 2025",
+        "publisher": "OpenReview.net",
+    }
+)
 IMPOSSIBLE_DOI = "10.18653/v1/2024.acl-long.787"
 
 

@@ -26,6 +26,7 @@ from ..model import Item
 from ..normalize import normalize
 from ..prototxt import SUFFIX, Record, _read, read
 from ..recordfile import render
+from . import lookup
 from .draft import Draft, draft, file_stem
 from .lookup import ACCEPTED, NO_LOOKUP, Found, find
 
@@ -97,6 +98,8 @@ def run(
         ident = _parse(text, outcome)
         if ident is None:
             continue
+        if ident.kind == "acl":  # one paper, one identity: its DOI
+            ident = ids.Ident("doi", lookup.doi_of(ident))
         match = index.find(_ident_keys(ident))
         if match:
             _duplicate(outcome, match[0], where)
@@ -110,9 +113,16 @@ def run(
         found = find(resolver, list(todo))
         drafts = _drafts(found, todo, index, where, keywords, options, resolver, result)
         written: dict[str, Outcome] = {}
+        mine: dict[str, str] = {}  # record id -> the input that added it in this run
         for ident, (d, keys) in drafts.items():
             outcome = todo[ident]
             match = index.find(keys)
+            if match and match[0].record_id in mine:
+                outcome.status = "duplicate"
+                outcome.message = (
+                    f"the same paper as {mine[match[0].record_id]} ({match[0].reason()})"
+                )
+                continue
             if match:
                 _duplicate(outcome, match[0], where)
                 continue
@@ -130,7 +140,7 @@ def run(
             taken.add(stem.lower())
             rid = rel.removesuffix(SUFFIX)
             index.add(rid, keys)
-            where[rid] = str(outcome.path)
+            mine[rid] = outcome.label
             outcome.status = "added"
             verb = "would add" if dry_run else "added"
             outcome.message = f"{verb} {outcome.path} ({d.fields['pub']['where']} {d.year})"
