@@ -11,6 +11,7 @@ One session (one set of rate limits) and the response cache serve all three step
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,8 +111,22 @@ def run(
     if not todo:
         return result
     with lookups(options) as resolver:
-        found = find(resolver, list(todo))
-        drafts = _drafts(found, todo, index, where, keywords, options, resolver, result)
+        # arXiv ids and DOIs go side by side: the published-version lookups of the arXiv
+        # papers (S2, then DBLP one request a second) need not wait for Crossref's DOI answers
+        groups = [[i for i in todo if i.kind == "arxiv"], [i for i in todo if i.kind != "arxiv"]]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = [
+                pool.submit(
+                    lambda g: _drafts(
+                        find(resolver, g), todo, index, where, keywords, options, resolver
+                    ),
+                    group,
+                )
+                for group in groups
+                if group
+            ]
+            done = {ident: d for job in jobs for ident, d in job.result().items()}
+        drafts = {ident: done[ident] for ident in todo if ident in done}  # in input order
         written: dict[str, Outcome] = {}
         mine: dict[str, str] = {}  # record id -> the input that added it in this run
         for ident, (d, keys) in drafts.items():
@@ -223,7 +238,6 @@ def _drafts(
     keywords: list[str],
     options: Options,
     resolver: Any,
-    result: Result,
 ) -> dict[ids.Ident, tuple[Draft, list[tuple[str, str]]]]:
     """Each found paper's draft record and identity keys, after enrichment's published-version
     lookup; inputs that fail or turn out to be in the list are marked so."""

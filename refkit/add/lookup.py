@@ -33,7 +33,7 @@ NO_LOOKUP = {
     "neurips": "NeurIPS proceedings",
 }
 # ACL Anthology: the venue an id names (new ids: `2024.acl-long.1`; old: a letter per venue).
-_ACL_NEW = re.compile(r"\d{4}\.(findings-)?([a-z]+)-")
+_ACL_NEW = re.compile(r"\d{4}\.(findings-)?([a-z]+)[-.]")
 _ACL_OLD = {"P": "ACL", "D": "EMNLP", "N": "NAACL", "E": "EACL", "Q": "TACL", "C": "COLING"}
 _ACL_VENUES = {"acl": "ACL", "emnlp": "EMNLP", "naacl": "NAACL", "eacl": "EACL", "tacl": "TACL"}
 _REPO = re.compile(
