@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from .. import ids
+from .. import ids, venues
 from ..enrich.arxiv import _FEED_OPEN, NS
 from ..enrich.markup import clean
 from ..enrich.resolve import Resolver, crossref_values
@@ -147,6 +147,12 @@ def _crossref(resolver: Resolver, ident: ids.Ident) -> Found | str:
         from ..enrich.scholar import _label
 
         where = _label(values.get("container-title", "")) or values.get("container-title", "")
+    notes = []
+    if not venues.lookup(where)[0]:
+        notes.append(
+            f"venue {where!r} is not in refkit's venue table; recorded as it is (add it to "
+            "refkit/venues.py, or edit pub.where)"
+        )
     return Found(
         source="crossref",
         title=values.get("title", ""),
@@ -155,6 +161,7 @@ def _crossref(resolver: Resolver, ident: ids.Ident) -> Found | str:
         where=where,
         url=f"https://aclanthology.org/{acl}/" if acl else f"https://doi.org/{doi}",
         doi=doi,
+        notes=notes,
     )
 
 
