@@ -27,9 +27,8 @@ from ..model import Item
 from ..normalize import normalize
 from ..prototxt import SUFFIX, Record, _read, read
 from ..recordfile import render
-from . import lookup
 from .draft import Draft, draft, file_stem
-from .lookup import ACCEPTED, NO_LOOKUP, Found, find
+from .lookup import Found, find, ident_keys, parse_input
 
 _KEYWORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -64,6 +63,19 @@ class Result:
         )
 
 
+@dataclass
+class _List:
+    """What the run knows of the list: its records, lock, identity index and names."""
+
+    meta_dir: Path
+    records: list[Record]
+    lock: lockfile.Lock
+    index: dupes.Index
+    where: dict[str, str]  # record id -> its file, for messages
+    taken: set[str]  # lower-cased file stems in use
+    mine: dict[str, str] = field(default_factory=dict)  # added in this run: id -> input
+
+
 def run(
     inputs: list[tuple[str, str]],
     meta_dir: Path,
@@ -75,35 +87,18 @@ def run(
     bad = [k for k in keywords if not _KEYWORD.fullmatch(k)]
     if bad:
         raise InputError(f"--keyword {bad[0]!r}: keyword names are letters, digits and _")
-    records = _records(meta_dir)
-    old_lock = lockfile.load(lockfile.path_for(meta_dir))
-    items, keyed = normalize(records, old_lock)
-    index = dupes.index(items, keyed)
-    where = {rec.id: f"{meta_dir}/{rec.rel}" for rec in records}
-    taken = {Path(rec.rel).stem.lower() for rec in records}
-    used = {k for rec in records for k in rec.keywords}
+    the = _load(meta_dir)
     result = Result([Outcome(label) for label, _ in inputs])
-    schema = paper_pb2.Word.keys()
-    for k in keywords:
-        if k not in used:
-            why = (
-                ""
-                if k in schema
-                else " nor in refkit/paper.proto (protobuf's parser rejects it until the schema has it)"
-            )
-            result.notes.append(
-                f"warning: keyword {k!r} is not used by any record in {meta_dir}{why}"
-            )
+    result.notes += _keyword_warnings(keywords, the)
     todo: dict[ids.Ident, Outcome] = {}
     for outcome, (_, text) in zip(result.outcomes, inputs, strict=True):
-        ident = _parse(text, outcome)
+        ident, why = parse_input(text)
         if ident is None:
+            outcome.status, outcome.message = "failed", why
             continue
-        if ident.kind == "acl":  # one paper, one identity: its DOI
-            ident = ids.Ident("doi", lookup.doi_of(ident))
-        match = index.find(_ident_keys(ident))
+        match = the.index.find(ident_keys(ident))
         if match:
-            _duplicate(outcome, match[0], where)
+            _duplicate(outcome, match[0], the)
         elif ident in todo:
             outcome.status, outcome.message = "duplicate", f"the same paper as {todo[ident].label}"
         else:
@@ -111,60 +106,92 @@ def run(
     if not todo:
         return result
     with lookups(options) as resolver:
-        # arXiv ids and DOIs go side by side: the published-version lookups of the arXiv
-        # papers (S2, then DBLP one request a second) need not wait for Crossref's DOI answers
-        groups = [[i for i in todo if i.kind == "arxiv"], [i for i in todo if i.kind != "arxiv"]]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            jobs = [
-                pool.submit(
-                    lambda g: _drafts(
-                        find(resolver, g), todo, index, where, keywords, options, resolver
-                    ),
-                    group,
-                )
-                for group in groups
-                if group
-            ]
-            done = {ident: d for job in jobs for ident, d in job.result().items()}
-        drafts = {ident: done[ident] for ident in todo if ident in done}  # in input order
+        drafts = _look_up(todo, the, keywords, options, resolver)
         written: dict[str, Outcome] = {}
-        mine: dict[str, str] = {}  # record id -> the input that added it in this run
         for ident, (d, keys) in drafts.items():
-            outcome = todo[ident]
-            match = index.find(keys)
-            if match and match[0].record_id in mine:
-                outcome.status = "duplicate"
-                outcome.message = (
-                    f"the same paper as {mine[match[0].record_id]} ({match[0].reason()})"
-                )
-                continue
-            if match:
-                _duplicate(outcome, match[0], where)
-                continue
-            stem = file_stem(d.abbr, str(ident), taken)
-            rel = f"{d.year}/{stem}{SUFFIX}"
-            outcome.text = render(d.fields)
-            outcome.path = meta_dir / rel
-            if not dry_run:
-                while not write_new(meta_dir / rel, outcome.text):  # appeared meanwhile
-                    taken.add(stem.lower())
-                    stem = file_stem(d.abbr, str(ident), taken)
-                    rel = f"{d.year}/{stem}{SUFFIX}"
-                    outcome.path = meta_dir / rel
-                written[rel.removesuffix(SUFFIX)] = outcome
-            taken.add(stem.lower())
-            rid = rel.removesuffix(SUFFIX)
-            index.add(rid, keys)
-            mine[rid] = outcome.label
-            outcome.status = "added"
-            verb = "would add" if dry_run else "added"
-            outcome.message = f"{verb} {outcome.path} ({d.fields['pub']['where']} {d.year})"
-            for note in d.notes:
-                result.notes.append(f"{outcome.label}: {note}")
+            rid = _place(todo[ident], str(ident), d, keys, the, dry_run)
+            if rid and not dry_run:
+                written[rid] = todo[ident]
+            if rid:
+                result.notes += [f"{todo[ident].label}: {note}" for note in d.notes]
         if written:
-            result.pinned = _pin(meta_dir, records, old_lock, written, options, resolver)
+            result.pinned = _pin(meta_dir, the.records, the.lock, written, options, resolver)
         result.requests = resolver.session.requests
     return result
+
+
+def _load(meta_dir: Path) -> _List:
+    records = _records(meta_dir)
+    old_lock = lockfile.load(lockfile.path_for(meta_dir))
+    items, keyed = normalize(records, old_lock)
+    return _List(
+        meta_dir,
+        records,
+        old_lock,
+        dupes.index(items, keyed),
+        {rec.id: f"{meta_dir}/{rec.rel}" for rec in records},
+        {Path(rec.rel).stem.lower() for rec in records},
+    )
+
+
+def _keyword_warnings(keywords: list[str], the: _List) -> list[str]:
+    used = {k for rec in the.records for k in rec.keywords}
+    schema = paper_pb2.Word.keys()
+    out = []
+    for k in keywords:
+        if k not in used:
+            why = (
+                ""
+                if k in schema
+                else " nor in refkit/paper.proto (protobuf's parser rejects it until the schema has it)"
+            )
+            out.append(f"warning: keyword {k!r} is not used by any record in {the.meta_dir}{why}")
+    return out
+
+
+def _look_up(
+    todo: dict[ids.Ident, Outcome], the: _List, keywords: list[str], options: Options, resolver: Any
+) -> dict[ids.Ident, tuple[Draft, list[tuple[str, str]]]]:
+    """Drafts in input order. arXiv ids and DOIs go side by side: the published-version lookups
+    of the arXiv papers (S2, then DBLP one request a second) need not wait for Crossref."""
+
+    def group(idents: list[ids.Ident]) -> dict[ids.Ident, tuple[Draft, list[tuple[str, str]]]]:
+        return _drafts(find(resolver, idents), todo, the, keywords, options, resolver)
+
+    groups = [[i for i in todo if i.kind == "arxiv"], [i for i in todo if i.kind != "arxiv"]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [pool.submit(group, idents) for idents in groups if idents]
+        done = {ident: d for job in jobs for ident, d in job.result().items()}
+    return {ident: done[ident] for ident in todo if ident in done}
+
+
+def _place(
+    outcome: Outcome,
+    identity: str,
+    d: Draft,
+    keys: list[tuple[str, str]],
+    the: _List,
+    dry_run: bool,
+) -> str:
+    """Write one record (unless a duplicate, or `dry_run`); its record id, or ""."""
+    match = the.index.find(keys)
+    if match:
+        _duplicate(outcome, match[0], the)
+        return ""
+    outcome.text = render(d.fields)
+    while True:
+        stem = file_stem(d.abbr, identity, the.taken)
+        rid = f"{d.year}/{stem}"
+        outcome.path = the.meta_dir / f"{rid}{SUFFIX}"
+        the.taken.add(stem.lower())
+        if dry_run or write_new(outcome.path, outcome.text):  # never over a file
+            break
+    the.index.add(rid, keys)
+    the.mine[rid] = outcome.label
+    outcome.status = "added"
+    verb = "would add" if dry_run else "added"
+    outcome.message = f"{verb} {outcome.path} ({d.fields['pub']['where']} {d.year})"
+    return rid
 
 
 def _records(meta_dir: Path) -> list[Record]:
@@ -177,42 +204,12 @@ def _records(meta_dir: Path) -> list[Record]:
         raise
 
 
-def _parse(text: str, outcome: Outcome) -> ids.Ident | None:
-    """The input's identity, or None with the outcome failed (one line saying why)."""
-    ident = ids.parse(text) if text.strip() else None
-    outcome.status = "failed"
-    if not text.strip():
-        outcome.message = (
-            "names no DOI, arXiv id or paper URL (refkit add looks papers up by identity only)"
-        )
-    elif ident is None:
-        outcome.message = f"not an id or URL refkit add knows; give {ACCEPTED}"
-    elif ident.kind in NO_LOOKUP:
-        outcome.message = (
-            f"{NO_LOOKUP[ident.kind]} ids ({ident.value}) cannot be looked up by identity in "
-            "the sources refkit asks (arXiv, Crossref, Semantic Scholar, DBLP); give the "
-            "paper's arXiv id or DOI"
-        )
-    elif ident.kind not in ("arxiv", "doi", "acl"):
-        outcome.message = f"refkit add does not look up {ident.kind} ids; give {ACCEPTED}"
-    else:
-        outcome.status = "pending"
-        return ident
-    return None
-
-
-def _ident_keys(ident: ids.Ident) -> list[tuple[str, str]]:
-    keys = [(ident.kind, ident.value)]
-    if ident.kind == "acl":
-        keys.append(("doi", f"10.18653/v1/{ident.value}".lower()))
-    elif ident.kind == "doi" and ident.value.startswith("10.18653/v1/"):
-        keys.append(("acl", ident.value.removeprefix("10.18653/v1/")))
-    return keys
-
-
-def _duplicate(outcome: Outcome, match: dupes.Match, where: dict[str, str]) -> None:
+def _duplicate(outcome: Outcome, match: dupes.Match, the: _List) -> None:
     outcome.status = "duplicate"
-    place = where.get(match.record_id, match.record_id)
+    if match.record_id in the.mine:
+        outcome.message = f"the same paper as {the.mine[match.record_id]} ({match.reason()})"
+        return
+    place = the.where.get(match.record_id, match.record_id)
     outcome.message = f"already in the list: {place} ({match.reason()}); nothing written"
 
 
@@ -233,8 +230,7 @@ def _provisional(found: Found, rid: str) -> Record:
 def _drafts(
     found: dict[ids.Ident, Found | str],
     todo: dict[ids.Ident, Outcome],
-    index: dupes.Index,
-    where: dict[str, str],
+    the: _List,
     keywords: list[str],
     options: Options,
     resolver: Any,
@@ -257,9 +253,9 @@ def _drafts(
     early = {}
     for rid, (ident, f) in provisional.items():
         keys = _keys(by_rid[rid], f, None)
-        match = index.find(keys)
+        match = the.index.find(keys)
         if match:
-            _duplicate(todo[ident], match[0], where)
+            _duplicate(todo[ident], match[0], the)
         else:
             early[rid] = by_rid[rid]
     done = enrich(list(early.values()), {}, options, resolver)

@@ -57,18 +57,46 @@ class Found:
     notes: list[str] = field(default_factory=list)
 
 
+def parse_input(text: str) -> tuple[ids.Ident | None, str]:
+    """The identity an input names (an ACL Anthology id as its DOI: one paper, one identity),
+    or None and one line saying why it names none refkit add can look up."""
+    ident = ids.parse(text) if text.strip() else None
+    if not text.strip():
+        return (
+            None,
+            "names no DOI, arXiv id or paper URL (refkit add looks papers up by identity only)",
+        )
+    if ident is None:
+        return None, f"not an id or URL refkit add knows; give {ACCEPTED}"
+    if ident.kind in NO_LOOKUP:
+        return None, (
+            f"{NO_LOOKUP[ident.kind]} ids ({ident.value}) cannot be looked up by identity in "
+            "the sources refkit asks (arXiv, Crossref, Semantic Scholar, DBLP); give the "
+            "paper's arXiv id or DOI"
+        )
+    if ident.kind not in ("arxiv", "doi", "acl"):
+        return None, f"refkit add does not look up {ident.kind} ids; give {ACCEPTED}"
+    return (ids.Ident("doi", doi_of(ident)) if ident.kind == "acl" else ident), ""
+
+
+def ident_keys(ident: ids.Ident) -> list[tuple[str, str]]:
+    """The identity keys (dupes.py) an input names before any lookup."""
+    acl = acl_id(ident.value) if ident.kind == "doi" else ""
+    return [(ident.kind, ident.value)] + ([("acl", acl)] if acl else [])
+
+
 def doi_of(ident: ids.Ident) -> str:
     """The DOI to ask Crossref for (an ACL Anthology id has `10.18653/v1/<id>`)."""
     return f"10.18653/v1/{ident.value}".lower() if ident.kind == "acl" else ident.value
 
 
-def acl_venue(acl_id: str) -> str:
+def acl_venue(acl: str) -> str:
     """The venue label an ACL Anthology id names (`2023.findings-emnlp.1` -> EMNLP Findings)."""
-    m = _ACL_NEW.match(acl_id)
+    m = _ACL_NEW.match(acl)
     if m:
         venue = _ACL_VENUES.get(m.group(2), "")
         return f"{venue} Findings" if venue and m.group(1) else venue
-    return _ACL_OLD.get(acl_id[:1].upper(), "")
+    return _ACL_OLD.get(acl[:1].upper(), "")
 
 
 def find(resolver: Resolver, idents: list[ids.Ident]) -> dict[ids.Ident, Found | str]:
@@ -141,7 +169,7 @@ def _crossref(resolver: Resolver, ident: ids.Ident) -> Found | str:
         " ".join(p for p in (a.get("given", ""), a.get("family", "")) if p) or a.get("literal", "")
         for a in values.get("author", [])
     ]
-    acl = ident.value if ident.kind == "acl" else _acl_id(doi)
+    acl = acl_id(doi)
     where = acl_venue(acl) if acl else ""
     if not where:
         from ..enrich.scholar import _label
@@ -165,7 +193,7 @@ def _crossref(resolver: Resolver, ident: ids.Ident) -> Found | str:
     )
 
 
-def _acl_id(doi: str) -> str:
+def acl_id(doi: str) -> str:
     """The ACL Anthology id of an ACL DOI (DOIs are compared lower case; old ids are upper)."""
     prefix = "10.18653/v1/"
     acl = doi[len(prefix) :] if doi.startswith(prefix) else ""
