@@ -177,6 +177,7 @@ DBLP.append(
     }
 )
 IMPOSSIBLE_DOI = "10.18653/v1/2024.acl-long.787"
+OBSCURE_DOI = "10.5555/obscure.2024.1"  # a journal refkit's venue table lacks
 
 
 def crossref_works() -> list[dict[str, Any]]:
@@ -208,7 +209,14 @@ def crossref_works() -> list[dict[str, Any]]:
         resource={"primary": {"URL": f"https://doi.org/{IMPOSSIBLE_DOI}"}},
         relation={},
     )
-    return [*base, work]
+    other = copy.deepcopy(work)
+    other.update(
+        DOI=OBSCURE_DOI,
+        type="journal-article",
+        title=["Counting Sheep with Sparse Transformers"],
+        **{"container-title": ["Transactions on Obscure Things"]},
+    )
+    return [*base, work, other]
 
 
 @dataclass

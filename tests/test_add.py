@@ -475,6 +475,22 @@ def test_bad_input_and_no_network_fail_with_one_line_each(tmp_path: Path) -> Non
     assert (root / "refkit.lock").read_bytes() == (ROOT / "refkit.lock").read_bytes()
 
 
+def test_a_venue_the_table_lacks_is_recorded_as_crossref_names_it(tmp_path: Path) -> None:
+    root = copy_list(tmp_path)
+    with world() as w:
+        out = refkit(
+            root,
+            "add",
+            "--dry-run",
+            "https://doi.org/10.5555/obscure.2024.1",
+            **w.env(tmp_path / "cache"),
+        )
+    assert out.returncode == 0, out.stderr
+    assert '  where: "Transactions on Obscure Things"\n  year: 2024\n' in out.stdout
+    assert '  url: "https://doi.org/10.5555/obscure.2024.1"\n' in out.stdout
+    assert "venue 'Transactions on Obscure Things' is not in refkit's venue table" in out.stderr
+
+
 def test_published_version_unreachable_writes_nothing(tmp_path: Path) -> None:
     """arXiv answers but DBLP is down: the published version cannot be checked: no file."""
     root = copy_list(tmp_path)
