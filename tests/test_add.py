@@ -398,6 +398,27 @@ def test_dry_run_prints_and_writes_nothing(tmp_path: Path) -> None:
     assert (root / "refkit.lock").read_bytes() == lock_before
 
 
+def test_offline_adds_from_the_cache_a_dry_run_filled(tmp_path: Path) -> None:
+    """A DOI found online is added offline from the cache, as the dry run showed it; an arXiv
+    paper is not, since its published version cannot be checked offline."""
+    root = copy_list(tmp_path)
+    doi = "10.18653/v1/2024.acl-long.787"
+    with world() as w:
+        env = w.env(tmp_path / "cache")
+        dry = refkit(root, "add", "--dry-run", doi, "2401.06118", **env)
+        assert dry.returncode == 0, dry.stderr
+        asked = w.requests()
+        out = refkit(root, "add", "--offline", doi, "2401.06118", **env)
+        assert w.requests() == asked
+    assert out.returncode == 1
+    assert "refkit: error: 2401.06118: --offline cannot check for a published version" in out.stderr
+    rid = f"2024/{stem('doi:' + doi)}"
+    written = (root / "meta" / f"{rid}.prototxt").read_text(encoding="utf-8")
+    assert f"# meta/{rid}.prototxt\n{written}\n" in dry.stdout
+    assert "basis" in locks.load(root / "refkit.lock")[rid]  # pinned from the cache
+    assert files(root / "meta") - files(ROOT / "meta") == {f"{rid}.prototxt"}
+
+
 def test_a_name_in_use_is_made_unique(tmp_path: Path) -> None:
     root = _small_list(
         tmp_path,
@@ -469,7 +490,8 @@ def test_bad_input_and_no_network_fail_with_one_line_each(tmp_path: Path) -> Non
     assert "refkit: error: 2401.06118: arXiv is not reachable" in down.stderr
     assert "refkit: error: 10.18653/v1/2024.acl-long.787: Crossref is not reachable" in down.stderr
     offline = refkit(root, "add", "--offline", "2401.06118", REFKIT_CACHE_DIR=str(tmp_path / "c3"))
-    assert offline.returncode == 1 and "not reachable (offline)" in offline.stderr
+    assert offline.returncode == 1
+    assert "2401.06118: not in the cache, and --offline does not ask arXiv" in offline.stderr
     assert len(offline.stderr.strip().splitlines()) == 2  # the error and the summary
     assert files(root / "meta") == files(ROOT / "meta")
     assert (root / "refkit.lock").read_bytes() == (ROOT / "refkit.lock").read_bytes()

@@ -20,7 +20,7 @@ from .. import dupes, ids, paper_pb2
 from .. import lock as lockfile
 from ..enrich import Options, enrich, lookups
 from ..enrich.markup import fold
-from ..enrich.published import describe
+from ..enrich.published import describe, needs
 from ..errors import InputError
 from ..files import write_new
 from ..model import Item
@@ -74,6 +74,7 @@ class _List:
     where: dict[str, str]  # record id -> its file, for messages
     taken: set[str]  # lower-cased file stems in use
     mine: dict[str, str] = field(default_factory=dict)  # added in this run: id -> input
+    problems: list[str] = field(default_factory=list)  # bad record files
 
 
 def run(
@@ -90,6 +91,11 @@ def run(
     the = _load(meta_dir)
     result = Result([Outcome(label) for label, _ in inputs])
     result.notes += _keyword_warnings(keywords, the)
+    if the.problems:
+        result.notes.append(
+            f"warning: {len(the.problems)} bad record file(s) not compared for duplicates "
+            f"(e.g. {the.problems[0]}); `refkit export` lists them"
+        )
     todo: dict[ids.Ident, Outcome] = {}
     for outcome, (_, text) in zip(result.outcomes, inputs, strict=True):
         ident, why = parse_input(text)
@@ -121,7 +127,7 @@ def run(
 
 
 def _load(meta_dir: Path) -> _List:
-    records = _records(meta_dir)
+    records, problems = _records(meta_dir)
     old_lock = lockfile.load(lockfile.path_for(meta_dir))
     items, keyed = normalize(records, old_lock)
     return _List(
@@ -131,6 +137,7 @@ def _load(meta_dir: Path) -> _List:
         dupes.index(items, keyed),
         {rec.id: f"{meta_dir}/{rec.rel}" for rec in records},
         {Path(rec.rel).stem.lower() for rec in records},
+        problems=problems,
     )
 
 
@@ -194,13 +201,13 @@ def _place(
     return rid
 
 
-def _records(meta_dir: Path) -> list[Record]:
-    """The list's records (bad ones skipped: they cannot be compared, export reports them)."""
+def _records(meta_dir: Path) -> tuple[list[Record], list[str]]:
+    """The list's records and its bad files (skipped: they cannot be compared)."""
     try:
-        return read(meta_dir, keep_going=True)[0]
+        return read(meta_dir, keep_going=True)
     except InputError:
         if meta_dir.is_dir():  # a list with no record yet
-            return []
+            return [], []
         raise
 
 
@@ -269,6 +276,14 @@ def _drafts(
             todo[ident].message = (
                 f"could not check for a published version ({error}); nothing written; "
                 "rerun when the sources answer"
+            )
+            continue
+        if options.mode == "offline" and resolver.scholar is not None and needs(item):
+            # enrichment reads no Semantic Scholar or DBLP answer offline, not even cached ones
+            todo[ident].status = "failed"
+            todo[ident].message = (
+                "--offline cannot check for a published version (Semantic Scholar and DBLP "
+                "are asked only online); nothing written"
             )
             continue
         pub = done.lock.get(rid, {}).get("published")

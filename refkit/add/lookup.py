@@ -111,15 +111,21 @@ def find(resolver: Resolver, idents: list[ids.Ident]) -> dict[ids.Ident, Found |
             raw = entries.result()
             for ident in idents:
                 if ident.kind == "arxiv":
-                    out[ident] = _from_arxiv(ident.value, raw.get(ident.value))
+                    out[ident] = _from_arxiv(ident.value, raw.get(ident.value), resolver.mode)
         for ident, job in works.items():
             out[ident] = job.result()
     return out
 
 
-def _from_arxiv(aid: str, raw: str | None | Exception) -> Found | str:
+def _unreachable(source: str, exc: Exception, mode: str) -> str:
+    if mode == "offline":
+        return f"not in the cache, and --offline does not ask {source}"
+    return f"{source} is not reachable ({exc})"
+
+
+def _from_arxiv(aid: str, raw: str | None | Exception, mode: str) -> Found | str:
     if isinstance(raw, Unreachable | Blocked):
-        return f"arXiv is not reachable ({raw})"
+        return _unreachable("arXiv", raw, mode)
     if isinstance(raw, Exception):
         return f"arXiv lookup failed ({raw})"
     if raw is None:
@@ -158,7 +164,7 @@ def _crossref(resolver: Resolver, ident: ids.Ident) -> Found | str:
             "crossref", f"works/{doi}", partial(resolver.crossref.ask, resolver.session, doi=doi)
         )
     except (Unreachable, Blocked) as exc:
-        return f"Crossref is not reachable ({exc})"
+        return _unreachable("Crossref", exc, resolver.mode)
     except Failed as exc:
         return f"Crossref lookup failed ({exc})"
     if body is None:
