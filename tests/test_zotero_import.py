@@ -73,6 +73,8 @@ def _unescape(value: str) -> str:
 
 def read_bibtex(text: str) -> list[dict[str, Any]]:
     rules = RULES["bibtex"]
+    if not re.search(r"^\s*@[a-zA-Z]+[({]", text[:1048576], re.MULTILINE):
+        raise Refused("no BibTeX entry in the first 1 MB")
     parser = bibtexparser.bparser.BibTexParser(common_strings=True, ignore_nonstandard_types=False)
     out = []
     for e in bibtexparser.loads(text, parser=parser).entries:
@@ -247,6 +249,8 @@ def test_rules_can_fail() -> None:
     assert read_bibtex("@misc{a, eprint = {2210.17323}, archivePrefix = {arXiv}}")[0]["extra"] == []
     with pytest.raises(Refused):
         read_ris("\n".join(["note"] * 5) + "\nTY  - CONF\nER  - \n")
+    with pytest.raises(Refused):
+        read_bibtex("title = {no entry}")
     with pytest.raises(AssertionError):
         check_import(
             [dict(TRICKY[0], custom=dict(TRICKY[0]["custom"], arxiv_id="9999.99999"))], "ris"
