@@ -40,6 +40,7 @@ from typing import Any, cast
 from ..model import Custom, Item, Name, year
 from .markup import fold
 from .published import describe
+from .routes import is_preprint
 
 FILL = ("page", "volume", "issue", "publisher")
 
@@ -125,7 +126,7 @@ def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) 
     out = Merged(cast(Item, dict(item)))
     new = out.item
     custom = new["custom"] = cast(Custom, dict(item.get("custom", {})))
-    preprint = new.get("type") == "article"
+    preprint = is_preprint(new)
     venue = {}
     cr = found.get("crossref") or {}
     if cr.get("role") == "venue" and not preprint:
