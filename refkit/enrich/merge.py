@@ -13,7 +13,8 @@ Precedence (pinned by tests/test_merge.py):
 |                                | source's list. Organisation authors are never replaced.       |
 | DOI                            | Crossref's, when it matched the record's own venue version;   |
 |                                | arXiv items keep their arXiv DOI.                             |
-| page, volume, issue, publisher | Crossref's (venue version), only where the item has none.     |
+| page, volume, issue, publisher | Crossref's (venue version), only where the item has none      |
+|                                | (and never on a record with no venue: it has no place for it). |
 | custom.arxiv_class             | arXiv's primary category.                                     |
 | custom.provenance              | every field changed above -> its source.                      |
 
@@ -140,7 +141,8 @@ def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) 
 
     if venue.get("DOI"):
         take("DOI", venue["DOI"], "crossref")
-    for name in FILL:
+    # a record with no venue (type `article`, written as @misc) has no place for pages etc.
+    for name in FILL if new.get("type") != "article" else ():
         if venue.get(name) and not new.get(name):
             take(name, venue[name], "crossref")
 
