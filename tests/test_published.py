@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from refkit import names
-from refkit.ids import arxiv
 from refkit.enrich import Enrichment, enrich
+from refkit.ids import arxiv
 from refkit.normalize import load_items
 from tests.scholar_world import SCENARIO, fast_dblp, make_meta, world
 
