@@ -96,3 +96,24 @@ def test_server_leaves_undated_works_out_of_date_filters() -> None:
         plain = httpx2.get(f"{cr.url}/works", params={**q, "filter": "prefix:10.1109"})
     assert json.loads(dated.text)["message"]["items"] == []
     assert [w["DOI"] for w in json.loads(plain.text)["message"]["items"]] == [undated["DOI"]]
+
+
+def test_a_pin_made_before_the_identity_path_is_looked_up_again(cases) -> None:
+    """The committed lock pinned the Optimal Brain Surgeon record with no source asked (no
+    venue): its URL now names an IEEE document, so the next run with network asks Crossref;
+    --frozen still exports from the lock as it is."""
+    from refkit.enrich import basis
+
+    result, counts, tmp = cases
+    items = [i for i in load_items(tmp / "meta") if i["custom"]["record_id"] == "1993/obs2"]
+    old = {"1993/obs2": {"key": "x", "doi": "none", "sources": [], "basis": basis(items[0])}}
+    crossref_url, arxiv_url, dblp_url = counts["urls"]
+    opts = replace(
+        Options(crossref_url, arxiv_url, "ci@example.org", tmp / "cache"),
+        urls={"s2": "off", "dblp": dblp_url},
+    )
+    again = enrich(items, old, opts)  # the warm cache answers: no request
+    assert again.report[0]["lookup"] == "resolved"
+    assert again.lock["1993/obs2"]["doi"] == "10.1109/icnn.1993.298572"
+    frozen = enrich(items, old, replace(opts, mode="frozen"))
+    assert frozen.lock == old and frozen.report[0]["lookup"] == "lock"
