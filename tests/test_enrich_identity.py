@@ -42,9 +42,20 @@ def test_report_names_the_identity_path(cases) -> None:
     assert by["2023/parsers"]["decided_by"] == "ACL Anthology id"
     assert by["2023/tome"]["decided_by"] == "search without the date filter (title, authors)"
     assert by["2022/tickets"]["decided_by"] == "search (title, authors, year)"
-    assert by["2023/lora"]["decided_by"] == "published: dblp (ee openreview:AbCdEf123)"
+    assert by["2023/lora"]["decided_by"] == "dblp record conf/iclr/Vega23 (ee openreview:AbCdEf123)"
+    assert by["2023/prunedvit"]["decided_by"] == (
+        "DOI of the DBLP record conf/cvpr/Moss23 "
+        "(ee cvf:Moss_Pruned_Vision_Transformers_at_the_Edge_CVPR_2023_paper)"
+    )
     for rid in ("1994/arn", "2022/spikes", "2021/qattn", "2023/kernels", "2022/masks"):
         assert by[rid]["doi"] is None and by[rid]["decided_by"] is None, rid
+    # the DBLP record its CVF id links stands; the DOI DBLP gives it is another paper's
+    assert by["2023/depth"]["doi"] is None
+    assert by["2023/depth"]["decided_by"] == (
+        "dblp record conf/cvpr/Ruiz23 (ee cvf:Ruiz_Dense_Depth_from_Sparse_Events_CVPR_2023_paper)"
+    )
+    depth = [e for e in by["2023/depth"]["evidence"] if str(e.get("via", "")).startswith("DOI of")]
+    assert depth[0]["result"] == "rejected"
     # the evidence says why the adversarial ones were refused
     spikes = [e for e in by["2022/spikes"]["evidence"] if e.get("via") == "doi in URL"]
     assert spikes[0]["result"] == "rejected" and "title" in spikes[0]["reasons"][0]

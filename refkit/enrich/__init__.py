@@ -314,7 +314,8 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
 def decided_by(entry: dict[str, Any]) -> str | None:
     """The identity path that decided the record's DOI (or its published version): "doi in
     URL", "ACL Anthology id", "arXiv's DOI", "IEEE Xplore document N in the Crossref record's
-    links", "search (...)", "search without the date filter (...)", "dblp ee openreview:..."."""
+    links", "search (...)", "search without the date filter (...)", "published: dblp (ee
+    openreview:...)", "dblp record conf/... (ee cvf:...)"."""
     cr = entry.get("crossref") or {}
     if entry.get("doi") not in (None, "none") and cr:
         return str(cr.get("via") or "search (title, authors, year)")  # pinned before #16
@@ -325,6 +326,9 @@ def decided_by(entry: dict[str, Any]) -> str | None:
         return f"published: {pub.get('source')}" + (f" ({how})" if how else "")
     if cr.get("role") == "published":
         return f"published: crossref {cr.get('via') or 'search'}"
+    db = entry.get("dblp") or {}
+    if db.get("key"):
+        return f"dblp record {db['key']} ({db.get('via', 'search')})"
     return None
 
 

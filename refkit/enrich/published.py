@@ -21,7 +21,7 @@ from typing import Any
 from .. import ids, names
 from ..model import Item, plain, year
 from .markup import fold
-from .routes import ML_VENUES, ROUTES
+from .routes import ML_VENUES, ROUTES, is_preprint
 
 CSL_TYPE = {"conference": "paper-conference", "journal": "article-journal"}
 _DIGITS = re.compile(r"\d+")
@@ -79,7 +79,7 @@ def wanted(item: Item, arxiv_year: int = 0) -> Wanted:
     m = _OPENREVIEW.search(item.get("URL", ""))
     forum = m.group(1) if m else ""
     ident = url_ident(item)
-    if item.get("type") == "article":
+    if is_preprint(item):
         start = arxiv_year or year(item)
         return Wanted(plain(item, "title"), people, (start, start + 2), "", forum, ident)
     if label not in ML_VENUES and ident:

@@ -34,7 +34,7 @@ from .arxiv import Arxiv
 from .crossref import Crossref
 from .markup import clean, fold
 from .match import Candidate, Decision, decide, title_similarity, work_title, work_year
-from .routes import IEEE_PREFIX, crossref_ids
+from .routes import IEEE_PREFIX, crossref_ids, is_preprint
 from .scholar import Scholar, fill_proceedings
 
 WORKERS = 8
@@ -163,6 +163,7 @@ class Resolver:
             self._crossref(item, res)
             if self.scholar is not None and papers is not None:
                 self.scholar.resolve(item, papers, res)
+                self._dblp_doi(item, res)
         except (Unreachable, Blocked, Failed) as exc:
             res.errors.append(str(exc))
             res.unreachable = isinstance(exc, Unreachable | Blocked)
@@ -218,26 +219,8 @@ class Resolver:
             if not doi or doi in seen or doi.startswith("10.48550/"):
                 continue
             seen.add(doi)
-            body = self._ask(f"works/{doi}", doi=doi)
-            if body is None:
-                res.evidence.append({"source": "crossref", "doi": doi, "result": "not found"})
-                continue
-            cand = Candidate.of(self.crossref.works(body)[0])
             ident = f"doi:{doi}" if via != "arXiv's DOI" else ""
-            decision = decide(wanted, [cand], ident)
-            verdict = decision.verdicts[0]
-            res.evidence.append(
-                {
-                    "source": "crossref",
-                    "doi": doi,
-                    "via": via,
-                    "result": "accepted" if decision.doi else "rejected",
-                    "score": verdict.score,
-                    "reasons": list(verdict.reasons),
-                }
-            )
-            if decision.doi:
-                res.found["crossref"] = crossref_values(cand.work, role, verdict.score, venue, via)
+            if self._fetch(wanted, doi, ident, via, role, venue, res):
                 return
         if not route and not arnumber:
             return  # only an identifier to go on, and it did not hold
@@ -257,6 +240,48 @@ class Resolver:
             cand = next(c for c in cands if c.doi == decision.doi)
             via = via or "search (title, authors, year)"
             res.found["crossref"] = crossref_values(cand.work, role, decision.score, venue, via)
+
+    def _fetch(
+        self, wanted: Any, doi: str, ident: str, via: str, role: str, venue: str, res: Resolution
+    ) -> bool:
+        """Fetch one DOI and judge its work (as an identifier match when `ident`); True when
+        accepted (then in `res.found`)."""
+        body = self._ask(f"works/{doi}", doi=doi)
+        if body is None:
+            res.evidence.append({"source": "crossref", "doi": doi, "result": "not found"})
+            return False
+        cand = Candidate.of(self.crossref.works(body)[0])
+        decision = decide(wanted, [cand], ident)
+        verdict = decision.verdicts[0]
+        res.evidence.append(
+            {
+                "source": "crossref",
+                "doi": doi,
+                "via": via,
+                "result": "accepted" if decision.doi else "rejected",
+                "score": verdict.score,
+                "reasons": list(verdict.reasons),
+            }
+        )
+        if decision.doi:
+            res.found["crossref"] = crossref_values(cand.work, role, verdict.score, venue, via)
+        return bool(decision.doi)
+
+    def _dblp_doi(self, item: Item, res: Resolution) -> None:
+        """The DOI of the DBLP record the record's own URL id linked (a CVF paper's IEEE DOI,
+        say), when Crossref gave none: fetched and judged as an identifier match."""
+        db = res.found.get("dblp") or {}
+        doi = str(db.get("doi", "")).lower()
+        linked = str(db.get("via", "")).startswith("ee ")
+        if "crossref" in res.found or not linked or not doi or doi.startswith("10.48550/"):
+            return
+        if is_preprint(item) or res.errors:
+            return
+        if "crossref" not in res.asked:
+            res.asked.append("crossref")
+        wanted = self.crossref.wanted(item, self.crossref.route(item) or "any")
+        via = f"DOI of the DBLP record {db.get('key')} ({db['via']})"
+        self._fetch(wanted, doi, f"doi:{doi}", via, "venue", item.get("container-title", ""), res)
 
     def _search(
         self, wanted: Any, params: dict[str, Any], ident: str, res: Resolution

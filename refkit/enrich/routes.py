@@ -34,9 +34,9 @@ ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
 PREPRINT_YEARS = (-1, 3)  # a published version appears up to three years after the preprint
 # Venue keys whose papers have no Crossref DOI (DBLP gives their proceedings data).
 ML_VENUES = ("ICLR", "ICML", "NeurIPS", "MLSys", "UAI", "TMLR", "JMLR")
+NO_CROSSREF = (*ML_VENUES, "AutoML Workshop")  # ... nor AutoML's (PMLR)
 NOT_PAPERS = ("software", "post-weblog", "post", "webpage", "dataset")
-# what a record's URL id is asked as: a DOI to fetch, or a document its Crossref links carry
-IEEE_PREFIX = "10.1109"
+IEEE_PREFIX = "10.1109"  # the prefix searched for a record whose URL names an IEEE document
 
 
 def is_preprint(item: Item) -> bool:
@@ -49,8 +49,7 @@ def is_preprint(item: Item) -> bool:
 
 def no_crossref(venue_key: str) -> bool:
     """A venue whose papers have no Crossref DOIs (nor its workshops')."""
-    base = venue_key.removesuffix(" workshop").removesuffix(" Workshop")
-    return venue_key in ML_VENUES or base in ML_VENUES or base == "AutoML"
+    return venue_key in NO_CROSSREF or venue_key.removesuffix(" workshop") in ML_VENUES
 
 
 def route(item: Item) -> str:

@@ -23,6 +23,7 @@ from ..http import Failed, Session
 from ..model import Item, plain
 from . import dblp, published, s2
 from .markup import fold
+from .routes import is_preprint
 
 Raw = dict[str, "str | None | Exception"]
 
@@ -89,7 +90,7 @@ class Scholar:
                 res.evidence.append({"source": "s2", "id": sid, "result": "found", **hint})
         if not self.dblp_url:
             return
-        preprint = item.get("type") == "article"
+        preprint = is_preprint(item)
         key = (hint or {}).get("dblp", "")
         linked = bool(key) and not s2.is_corr(key)
         if linked:
