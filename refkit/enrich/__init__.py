@@ -19,7 +19,7 @@ from ..lock import Lock
 from ..model import Item
 from .merge import merge
 from .published import needs
-from .routes import asks_crossref, is_preprint
+from .routes import asks_crossref, decided_by, is_preprint
 from .sources import PUBLISHED, enabled
 
 if TYPE_CHECKING:  # the network side is imported only when something must be looked up
@@ -309,27 +309,6 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
         requests=requests,
         not_enriched=missing,
     )
-
-
-def decided_by(entry: dict[str, Any]) -> str | None:
-    """The identity path that decided the record's DOI (or its published version): "doi in
-    URL", "ACL Anthology id", "arXiv's DOI", "IEEE Xplore document N in the Crossref record's
-    links", "search (...)", "search without the date filter (...)", "published: dblp (ee
-    openreview:...)", "dblp record conf/... (ee cvf:...)"."""
-    cr = entry.get("crossref") or {}
-    if entry.get("doi") not in (None, "none") and cr:
-        return str(cr.get("via") or "search (title, authors, year)")  # pinned before #16
-    pub = entry.get("published") or {}
-    if pub:
-        db = entry.get("dblp") or {}
-        how = {"s2": "S2's DBLP key", "search": "search"}.get(db.get("via", ""), db.get("via"))
-        return f"published: {pub.get('source')}" + (f" ({how})" if how else "")
-    if cr.get("role") == "published":
-        return f"published: crossref {cr.get('via') or 'search'}"
-    db = entry.get("dblp") or {}
-    if db.get("key"):
-        return f"dblp record {db['key']} ({db.get('via', 'search')})"
-    return None
 
 
 __all__ = ["Options", "Enrichment", "enrich", "PRECEDENCE"]

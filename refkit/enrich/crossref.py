@@ -17,11 +17,13 @@ import habanero
 import habanero.request
 import habanero.request_class
 import httpx2
+from rapidfuzz import fuzz
 
 from .. import cache, http
 from ..http import Failed, Session
 from ..model import Item, plain, year
-from .match import VERSIONS_OF_RECORD, Wanted
+from .markup import clean, fold
+from .match import VERSIONS_OF_RECORD, Wanted, work_title, work_year
 from .routes import PREPRINT_YEARS, ROUTES, crossref_ids
 from .routes import route as _route
 
@@ -124,3 +126,37 @@ class Crossref:
         except (habanero.RequestError, RuntimeError, ValueError) as exc:
             raise Failed(f"Crossref request failed: {exc}") from exc
         return http.last_body()
+
+
+def crossref_values(
+    work: dict[str, Any], role: str, score: float, venue: str = "", via: str = ""
+) -> dict[str, Any]:
+    """What refkit keeps of a matched Crossref work (cleaned, lock-ready); of several
+    container titles (a book series and the proceedings), the one closest to `venue`."""
+    containers = [clean(c) for c in work.get("container-title") or []] or [""]
+    container = max(containers, key=lambda c: fuzz.token_set_ratio(fold(c), fold(venue)))
+    authors = []
+    for a in work.get("author") or []:
+        if a.get("family"):
+            name = {"family": clean(a["family"])}
+            if a.get("given"):
+                name["given"] = clean(a["given"])
+            authors.append(name)
+        elif a.get("name"):
+            authors.append({"literal": clean(a["name"])})
+    values: dict[str, Any] = {
+        "role": role,
+        "DOI": str(work.get("DOI", "")).lower(),
+        "title": work_title(work),
+        "type": work.get("type", ""),
+        "year": work_year(work),
+        "score": score,
+        "author": authors,
+        "container-title": container,
+        "page": str(work.get("page", "")).replace("--", "-"),
+        "volume": str(work.get("volume", "")),
+        "issue": str(work.get("issue", "")),
+        "publisher": clean(work.get("publisher", "")),
+        "via": via,
+    }
+    return {k: v for k, v in values.items() if v not in ("", [], 0) or k == "score"}

@@ -23,7 +23,6 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz
 from tqdm import tqdm
 
 from .. import ids, texmath
@@ -31,10 +30,9 @@ from ..cache import Cache, Lookups
 from ..http import Blocked, Failed, Session, Unreachable
 from ..model import Item, plain
 from .arxiv import Arxiv
-from .crossref import Crossref
-from .markup import clean, fold
-from .match import Candidate, Decision, decide, title_similarity, work_title, work_year
-from .routes import IEEE_PREFIX, crossref_ids, is_preprint
+from .crossref import Crossref, crossref_values
+from .match import Candidate, Decision, decide, title_similarity
+from .routes import IEEE_PREFIX, arxiv_of, crossref_ids, is_preprint
 from .scholar import Scholar, fill_proceedings
 
 WORKERS = 8
@@ -51,40 +49,6 @@ class Resolution:
     @property
     def complete(self) -> bool:
         return not self.errors
-
-
-def crossref_values(
-    work: dict[str, Any], role: str, score: float, venue: str = "", via: str = ""
-) -> dict[str, Any]:
-    """What refkit keeps of a matched Crossref work (cleaned, lock-ready); of several
-    container titles (a book series and the proceedings), the one closest to `venue`."""
-    containers = [clean(c) for c in work.get("container-title") or []] or [""]
-    container = max(containers, key=lambda c: fuzz.token_set_ratio(fold(c), fold(venue)))
-    authors = []
-    for a in work.get("author") or []:
-        if a.get("family"):
-            name = {"family": clean(a["family"])}
-            if a.get("given"):
-                name["given"] = clean(a["given"])
-            authors.append(name)
-        elif a.get("name"):
-            authors.append({"literal": clean(a["name"])})
-    values: dict[str, Any] = {
-        "role": role,
-        "DOI": str(work.get("DOI", "")).lower(),
-        "title": work_title(work),
-        "type": work.get("type", ""),
-        "year": work_year(work),
-        "score": score,
-        "author": authors,
-        "container-title": container,
-        "page": str(work.get("page", "")).replace("--", "-"),
-        "volume": str(work.get("volume", "")),
-        "issue": str(work.get("issue", "")),
-        "publisher": clean(work.get("publisher", "")),
-        "via": via,
-    }
-    return {k: v for k, v in values.items() if v not in ("", [], 0) or k == "score"}
 
 
 class Resolver:
@@ -306,13 +270,3 @@ class Resolver:
             }
         )
         return decision, cands
-
-
-def arxiv_of(item: Item) -> str:
-    """The record's arXiv id: normalize's, else any form its URL names (`abs//2306.11987`,
-    `doi.org/10.48550/arXiv...`)."""
-    aid = item.get("custom", {}).get("arxiv_id", "")
-    if aid:
-        return str(aid)
-    ident = ids.parse(item.get("URL", ""))
-    return ident.value if ident and ident.kind == "arxiv" else ""

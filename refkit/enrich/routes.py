@@ -6,10 +6,13 @@ have one; "any": a venue refkit's table lacks, or none, with a title: one search
 of a version of record; "": never (ICLR, ICML, NeurIPS, MLSys, TMLR, JMLR, UAI and their
 workshops have no Crossref DOIs; blogs and software are not papers). Apart from the route, a
 record's URL may name a DOI, imply one (ACL Anthology) or name an IEEE Xplore document: those
-are asked whatever the venue (`crossref_ids`).
+are asked whatever the venue (`crossref_ids`). `decided_by` names, from a lock entry, the path
+that decided (the report's `decided_by`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from .. import ids
 from ..model import Item
@@ -79,3 +82,34 @@ def crossref_ids(item: Item) -> tuple[str, str]:
 def asks_crossref(item: Item) -> bool:
     """Does a finished lookup of this record always ask Crossref (a pin without it is stale)?"""
     return route(item) in ("venue", "any") or any(crossref_ids(item))
+
+
+def arxiv_of(item: Item) -> str:
+    """The record's arXiv id: normalize's, else any form its URL names (`abs//2306.11987`,
+    `doi.org/10.48550/arXiv...`)."""
+    aid = item.get("custom", {}).get("arxiv_id", "")
+    if aid:
+        return str(aid)
+    ident = ids.parse(item.get("URL", ""))
+    return ident.value if ident and ident.kind == "arxiv" else ""
+
+
+def decided_by(entry: dict[str, Any]) -> str | None:
+    """The identity path that decided the record's DOI (or its published version): "doi in
+    URL", "ACL Anthology id", "arXiv's DOI", "IEEE Xplore document N in the Crossref record's
+    links", "search (...)", "search without the date filter (...)", "published: dblp (ee
+    openreview:...)", "dblp record conf/... (ee cvf:...)"."""
+    cr = entry.get("crossref") or {}
+    if entry.get("doi") not in (None, "none") and cr:
+        return str(cr.get("via") or "search (title, authors, year)")  # pinned before #16
+    pub = entry.get("published") or {}
+    if pub:
+        db = entry.get("dblp") or {}
+        how = {"s2": "S2's DBLP key", "search": "search"}.get(db.get("via", ""), db.get("via"))
+        return f"published: {pub.get('source')}" + (f" ({how})" if how else "")
+    if cr.get("role") == "published":
+        return f"published: crossref {cr.get('via') or 'search'}"
+    db = entry.get("dblp") or {}
+    if db.get("key"):
+        return f"dblp record {db['key']} ({db.get('via', 'search')})"
+    return None
