@@ -12,9 +12,15 @@ returns what it names. Kinds, and the value each keeps:
     neurips     NeurIPS proceedings hash        c8512d142a2d849725f31a9a7a361ab9 (or the old number)
     ieee        IEEE Xplore document number     298572
     cvf         CVF open-access paper file      Name_Title_CVPR_2023_paper
+    mlsys       MLSys proceedings hash          4552cedd396a308320209f75f56a5ad5
+    jmlr        JMLR volume/paper               v22/20-1233
     dblp        DBLP record key                 conf/iclr/FrantarAHA23
 
-An id names one paper; a URL that names none (a project page, a repository) gives None.
+An id names one paper; a URL that names none (a project page, a repository) gives None. A DOI
+anywhere in a URL's path (or a `doi=` parameter) names its paper, whatever the host.
+
+`DERIVED` is the second table: the DOI an id implies (ACL Anthology's `10.18653/v1/<id>`,
+arXiv's DataCite `10.48550/arXiv.<id>`), which a source must still confirm.
 """
 
 from __future__ import annotations
@@ -23,13 +29,18 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-KINDS = ("arxiv", "doi", "acl", "openreview", "pmlr", "neurips", "ieee", "cvf", "dblp")
+KINDS = (
+    "arxiv", "doi", "acl", "openreview", "pmlr", "neurips", "ieee", "cvf", "mlsys", "jmlr", "dblp",
+)  # fmt: skip
 
 _NEW_ARXIV = r"(?:\d{4}\.\d{5}|(?:0[7-9]|1[0-4])\d{2}\.\d{4})"  # 5 digits from 1501 on
 _OLD_ARXIV = r"[a-z][a-z\-]*(?:\.[A-Za-z]{2})?/\d{7}"
 ARXIV = rf"(?:{_NEW_ARXIV}|{_OLD_ARXIV})"
 _V = r"(?:v\d+)?"
 _DOI = r"10\.\d{4,9}/[^\s\"<>]+"
+_DOI_IN_PATH = r"10\.\d{4,9}/[^\s\"<>?#]+"  # a DOI inside a URL ends at its query
+_OTHER = r"(?!(?:github|gitlab|bitbucket)\.)[a-z0-9\-]+(?:\.[a-z0-9\-]+)+"  # not a code host
+_DOI_PARAM = r"10\.\d{4,9}/[^\s\"<>?#&]+"  # ... and in a parameter, at the next one
 _HOST = r"^(?:https?://)?(?:www\.)?"
 _END = r"(?:[?#].*)?$"
 
@@ -42,7 +53,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("doi", rf"^(?:doi:\s*)?({_DOI})$"),
     (
         "arxiv",
-        rf"{_HOST}(?:export\.)?arxiv\.org/(?:abs|pdf|html|format)/({ARXIV}){_V}(?:\.pdf)?/?{_END}",
+        rf"{_HOST}(?:export\.)?arxiv\.org/(?:abs|pdf|html|format)/+({ARXIV}){_V}(?:\.pdf)?/?{_END}",
     ),
     ("arxiv", rf"{_HOST}doi\.org/10\.48550/arxiv\.({ARXIV}){_V}/?{_END}"),
     ("doi", rf"{_HOST}(?:dx\.)?doi\.org/({_DOI})"),
@@ -54,11 +65,17 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         rf"{_HOST}(?:journals\.)?(?:sagepub|tandfonline|science|pnas)\.(?:com|org)/doi/(?:abs/|full/|pdf/)?({_DOI})",
     ),
     ("doi", rf"{_HOST}ieeexplore\.ieee\.org/.*\bdoi=({_DOI})"),
+    (
+        "doi",
+        rf"{_HOST}(?:bio|med)rxiv\.org/content/(10\.1101/(?:\d{{4}}\.\d\d\.\d\d\.)?\d+)(?:v\d+)?",
+    ),
     ("ieee", rf"{_HOST}ieeexplore\.ieee\.org/(?:abstract/)?document/(\d+)/?{_END}"),
     (
         "ieee",
         rf"{_HOST}ieeexplore\.ieee\.org/(?:stamp/stamp|xpls/abs_all|xpls/icp|xpl/articleDetails)\.jsp\?(?:.*&)?arnumber=(\d+)",
     ),
+    # IEEE's full-text links in Crossref records (`xplorestaging.ieee.org/ielx5/.../01203662.pdf?arnumber=1203662`)
+    ("ieee", rf"{_HOST}[a-z.]*ieee\.org/\S*[?&]arnumber=(\d+)"),
     (
         "acl",
         rf"{_HOST}(?:aclanthology\.org|aclweb\.org/anthology)/(\d{{4}}\.[a-z0-9\-]+\.\d+|[A-Z]\d{{2}}-\d{{4}})(?:\.pdf)?/?{_END}",
@@ -84,11 +101,29 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         rf"{_HOST}(?:proceedings\.neurips\.cc|papers\.nips\.cc)/paper/(\d+)-[a-z0-9\-]+(?:\.pdf)?/?{_END}",
     ),
     (
+        "mlsys",
+        rf"{_HOST}proceedings\.mlsys\.org/paper(?:_files/paper)?/\d{{4}}/(?:hash|file)/([0-9a-f]{{32}})-",
+    ),
+    (
+        "jmlr",
+        rf"{_HOST}(?:www\.)?jmlr\.(?:org|csail\.mit\.edu)/papers/v(?:olume)?(\d+)/([\w\-]+?)(?:/[\w\-.]+)?(?:\.html|\.pdf)?/?{_END}",
+    ),
+    (
         "dblp",
         rf"{_HOST}dblp\.(?:org|uni-trier\.de)/rec/(?:bibtex/)?((?:conf|journals|books|phd|series|reference)/[^/]+/[^./?#]+)",
     ),
     ("dblp", r"^((?:conf|journals)/[a-z0-9]+/[A-Za-z0-9\-_]+)$"),
+    # last: a DOI anywhere in another host's path (iopscience, pubs.acs.org, journals.aps.org,
+    # ...) or in a `doi=` parameter
+    ("doi", rf"{_HOST}{_OTHER}/(?:[^?#\s]*/)?({_DOI_IN_PATH})"),
+    ("doi", rf"{_HOST}{_OTHER}/[^?#\s]*\?(?:.*&)?doi=({_DOI_PARAM})"),
 )
+
+# kind -> the DOI an id of that kind implies (a source must confirm it; arXiv's is DataCite's)
+DERIVED: dict[str, str] = {
+    "acl": "10.18653/v1/{value}",
+    "arxiv": "10.48550/arxiv.{value}",
+}
 
 _COMPILED = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in PATTERNS)
 
@@ -119,7 +154,9 @@ def _value(kind: str, match: re.Match[str]) -> str:
         return doi(match.group(1))
     if kind == "pmlr":
         return f"{match.group(1)}/{match.group(2)}"
-    if kind == "neurips":
+    if kind == "jmlr":
+        return f"v{match.group(1)}/{match.group(2)}"
+    if kind in ("neurips", "mlsys"):
         return match.group(1).lower()
     if kind == "arxiv":
         value = match.group(1)
@@ -129,6 +166,21 @@ def _value(kind: str, match: re.Match[str]) -> str:
         name, _, group = archive.partition(".")
         return f"{name.lower()}.{group.upper()}/{number}" if group else f"{name.lower()}/{number}"
     return match.group(1)
+
+
+def derived_doi(ident: Ident | None) -> str:
+    """The DOI an id implies (`DERIVED`), lower case, or "" when its kind implies none."""
+    if ident is None:
+        return ""
+    if ident.kind == "doi":
+        return ident.value
+    template = DERIVED.get(ident.kind)
+    return doi(template.format(value=ident.value)) if template else ""
+
+
+def all_in(urls: list[str]) -> set[Ident]:
+    """Every id the URLs name (a Crossref work's links, a DBLP record's electronic editions)."""
+    return {i for i in map(parse, urls) if i is not None}
 
 
 def doi(text: str) -> str:

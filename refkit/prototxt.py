@@ -82,15 +82,17 @@ class Unknowns:
 
     def warn(self) -> None:
         """One warning per distinct name (count, first place); every place at -v."""
-        for name in sorted(self.places):
-            places = self.places[name]
-            what = "kept as a keyword" if name.startswith("keyword ") else "skipped"
-            count = f"{len(places)} record{'s' if len(places) != 1 else ''}"
-            path, line = places[0]
-            log.warning("unknown %s in %s (e.g. %s:%d); %s", name, count, path, line, what)
-            if log.isEnabledFor(logging.INFO):
-                for path, line in places:
-                    log.info("%s:%d: unknown %s; %s", path, line, name, what)
+        from .warn import grouped
+
+        def what(name: str) -> str:
+            return "kept as a keyword" if name.startswith("keyword ") else "skipped"
+
+        grouped(
+            log,
+            {n: [f"{p}:{line}" for p, line in self.places[n]] for n in sorted(self.places)},
+            lambda name, count, first: f"unknown {name} in {count} (e.g. {first}); {what(name)}",
+            lambda name, place: f"{place}: unknown {name}; {what(name)}",
+        )
 
 
 def read(meta_dir: Path, keep_going: bool = False) -> tuple[list[Record], list[str]]:

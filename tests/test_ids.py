@@ -80,6 +80,46 @@ CASES = [
     ("https://papers.nips.cc/paper/7181-attention-is-all-you-need.pdf", "neurips:7181"),
     ("https://dblp.org/rec/conf/iclr/FrantarAHA23.html", "dblp:conf/iclr/FrantarAHA23"),
     ("conf/iclr/FrantarAHA23", "dblp:conf/iclr/FrantarAHA23"),
+    # issue #16: arXiv with a doubled slash (a committed record has one)
+    ("https://arxiv.org/abs//2306.11987", "arxiv:2306.11987"),
+    # a DOI in any other publisher's path, or in a doi= parameter (ends at the query)
+    (
+        "https://iopscience.iop.org/article/10.1088/2634-4386/ac7c8a",
+        "doi:10.1088/2634-4386/ac7c8a",
+    ),
+    (
+        "https://iopscience.iop.org/article/10.1088/2634-4386/ac7c8a/pdf",
+        "doi:10.1088/2634-4386/ac7c8a",
+    ),
+    (
+        "https://journals.aps.org/prl/abstract/10.1103/PhysRevLett.80.1425",
+        "doi:10.1103/physrevlett.80.1425",
+    ),
+    ("https://pubs.acs.org/doi/10.1021/acs.jcim.0c00001?ref=pdf", "doi:10.1021/acs.jcim.0c00001"),
+    ("https://example.org/view.php?id=3&doi=10.1234/abc.5&lang=en", "doi:10.1234/abc.5"),
+    (
+        "https://www.biorxiv.org/content/10.1101/2023.05.10.540193v1.full.pdf",
+        "doi:10.1101/2023.05.10.540193",
+    ),
+    # IEEE's full-text link in a Crossref record (the recorded IEEE work carries this form)
+    (
+        "http://xplorestaging.ieee.org/ielx5/8560/27094/01203662.pdf?arnumber=1203662",
+        "ieee:1203662",
+    ),
+    ("http://ieeexplore.ieee.org/document/1203662/", "ieee:1203662"),
+    # MLSys and JMLR proceedings pages (DBLP's electronic editions name the same ids)
+    (
+        "https://proceedings.mlsys.org/paper_files/paper/2023/file/"
+        "4552cedd396a308320209f75f56a5ad5-Paper-mlsys2023.pdf",
+        "mlsys:4552cedd396a308320209f75f56a5ad5",
+    ),
+    (
+        "https://proceedings.mlsys.org/paper_files/paper/2023/hash/"
+        "4552cedd396a308320209f75f56a5ad5-Abstract-mlsys2023.html",
+        "mlsys:4552cedd396a308320209f75f56a5ad5",
+    ),
+    ("https://jmlr.csail.mit.edu/papers/volume22/20-1233/20-1233.pdf", "jmlr:v22/20-1233"),
+    ("http://jmlr.org/papers/v22/20-1233.html", "jmlr:v22/20-1233"),
 ]
 
 NOT_PAPERS = [
@@ -88,6 +128,7 @@ NOT_PAPERS = [
     "javascript:alert(1)",
     "https://arxiv.org/list/cs.LG/recent",
     "https://openreview.net/group?id=ICLR.cc/2024/Conference",
+    "https://github.com/org/10.1234/x",  # a DOI-like path on a code host is not a paper
     "2210.1732",  # too short for an arXiv id
     "12345",
     "",
@@ -102,6 +143,33 @@ def test_parse(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text", NOT_PAPERS)
 def test_not_a_paper(text: str) -> None:
     assert ids.parse(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "doi"),
+    [
+        ("https://aclanthology.org/2023.acl-long.35.pdf", "10.18653/v1/2023.acl-long.35"),
+        ("https://aclanthology.org/P19-1001", "10.18653/v1/p19-1001"),
+        ("arXiv:2210.17323v2", "10.48550/arxiv.2210.17323"),
+        ("https://dl.acm.org/doi/10.1145/3292500.3330701", "10.1145/3292500.3330701"),
+        ("https://openreview.net/forum?id=tcbBPnfwxS", ""),  # no DOI: matched in DBLP instead
+        ("https://ieeexplore.ieee.org/document/298572", ""),  # confirmed in Crossref's links
+    ],
+)
+def test_derived_doi(text: str, doi: str) -> None:
+    assert ids.derived_doi(ids.parse(text)) == doi
+
+
+def test_all_in_reads_every_link() -> None:
+    links = [
+        "https://doi.org/10.1109/CVPR42600.2020.01464",
+        "https://openaccess.thecvf.com/content_CVPR_2020/html/Elsen_Fast_Sparse_ConvNets_CVPR_2020_paper.html",
+        "https://github.com/x/y",
+    ]
+    assert {str(i) for i in ids.all_in(links)} == {
+        "doi:10.1109/cvpr42600.2020.01464",
+        "cvf:Elsen_Fast_Sparse_ConvNets_CVPR_2020_paper",
+    }
 
 
 @pytest.mark.parametrize(

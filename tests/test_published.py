@@ -11,6 +11,7 @@ import pytest
 
 from refkit import names
 from refkit.enrich import Enrichment, enrich
+from refkit.ids import arxiv
 from refkit.normalize import load_items
 from tests.scholar_world import SCENARIO, fast_dblp, make_meta, world
 
@@ -159,7 +160,9 @@ def test_full_author_lists_for_every_record_whose_identity_is_certain(cold) -> N
 def test_requests_s2_one_batch_dblp_at_most_one_per_record_no_repeats(cold) -> None:
     needing = [i for i in cold["items"] if i["custom"].get("venue_key") in
                ("ICLR", "ICML", "NeurIPS", "MLSys", "UAI", "TMLR", "JMLR") or i["type"] == "article"]  # fmt: skip
-    ids = {f"ARXIV:{i['custom']['arxiv_id']}" for i in needing if i["custom"].get("arxiv_id")}
+    # the record's arXiv id, or one its URL names in a form normalize leaves alone (abs//...)
+    aids = [i["custom"].get("arxiv_id") or arxiv(i.get("URL", "")) for i in needing]
+    ids = {f"ARXIV:{a}" for a in aids if a}
     assert len(cold["s2"]) == math.ceil(len(ids) / 500) == 1
     assert sorted(cold["s2_ids"]) == sorted(ids)  # each id once
     dblp = [(r.path, tuple(sorted(r.query.items()))) for r in cold["dblp"]]

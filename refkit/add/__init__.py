@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import dupes, ids, paper_pb2
 from .. import lock as lockfile
-from ..enrich import Options, enrich, lookups
+from ..enrich import Options, enrich, open_resolver
 from ..enrich.markup import fold
 from ..enrich.published import describe, needs
 from ..errors import InputError
@@ -111,7 +111,7 @@ def run(
             todo[ident] = outcome
     if not todo:
         return result
-    with lookups(options) as resolver:
+    with open_resolver(options) as resolver:
         drafts = _look_up(todo, the, keywords, options, resolver)
         written: dict[str, Outcome] = {}
         for ident, (d, keys) in drafts.items():

@@ -13,13 +13,13 @@ import re
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from .. import ids, venues
 from ..enrich.arxiv import _FEED_OPEN, NS
+from ..enrich.crossref import crossref_values
 from ..enrich.markup import clean
-from ..enrich.resolve import Resolver, crossref_values
+from ..enrich.resolve import Resolver
 from ..http import Blocked, Failed, Unreachable
 
 ACCEPTED = (
@@ -160,9 +160,7 @@ def code_url(texts: list[str]) -> str:
 def _crossref(resolver: Resolver, ident: ids.Ident) -> Found | str:
     doi = doi_of(ident)
     try:
-        body = resolver.cached(
-            "crossref", f"works/{doi}", partial(resolver.crossref.ask, resolver.session, doi=doi)
-        )
+        body = resolver.work(doi)
     except (Unreachable, Blocked) as exc:
         return _unreachable("Crossref", exc, resolver.mode)
     except Failed as exc:
