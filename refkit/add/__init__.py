@@ -11,7 +11,8 @@ One session (one set of rate limits) and the response cache serve all three step
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .. import lock as lockfile
 from ..enrich import Options, enrich, open_resolver
 from ..enrich.markup import fold
 from ..enrich.published import describe, needs
+from ..enrich.resolve import Resolution
 from ..errors import InputError
 from ..files import write_new
 from ..model import Item
@@ -265,7 +267,10 @@ def _drafts(
             _duplicate(todo[ident], match[0], the)
         else:
             early[rid] = by_rid[rid]
+    warm = _warm_dblp(resolver, list(early.values()))
     done = enrich(list(early.values()), {}, options, resolver)
+    if warm is not None:
+        warm.join()
     report = {line["id"]: line for line in done.report}
     out = {}
     for rid, item in early.items():
@@ -292,6 +297,29 @@ def _drafts(
             d.notes.append(f"published version: {describe(pub)}")
         out[ident] = (d, _keys(item, f, pub if isinstance(pub, dict) else None))
     return out
+
+
+def _warm_dblp(resolver: Any, items: list[Item]) -> threading.Thread | None:
+    """Ask DBLP, in the background, what enrichment will ask it (the same Scholar code, the same
+    cache path): enrichment asks each record's Crossref searches first, and DBLP, one request a
+    second, would wait for them. Its answers are thrown away; enrichment reads them from the
+    cache and reports any failure itself."""
+    scholar = resolver.scholar
+    if scholar is None or not scholar.dblp_url or resolver.mode == "offline":
+        return None
+    papers: Future = Future()
+    papers.set_result(scholar.papers(items))  # the S2 batch: enrichment reads it from the cache
+
+    def run() -> None:
+        for item in items:
+            try:
+                scholar.resolve(item, papers, Resolution())
+            except Exception:  # a warm-up: enrichment asks again and reports
+                continue
+
+    thread = threading.Thread(target=run, name="refkit-add-dblp", daemon=True)
+    thread.start()
+    return thread
 
 
 def _keys(item: Item, found: Found, pub: dict[str, Any] | None) -> list[tuple[str, str]]:
