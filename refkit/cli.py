@@ -174,7 +174,7 @@ def export(
         files = exports.render(items, loaded.published)
         if check:
             stale = exports.stale(root, files)
-            if lockfile.load(lock_path) != new_lock:
+            if loaded.old_lock != new_lock:
                 stale.append(lock_path.name)
             if stale:
                 raise _stale_error(root, stale)

@@ -10,6 +10,7 @@ from pathlib import Path
 from . import page, venues, writers
 from .files import write_atomic
 from .model import Item
+from .writers.bibtex import key
 
 BY_VENUE = "by-venue"
 PAGE = "index.html"
@@ -24,15 +25,22 @@ WHOLE = {
 
 def render(items: list[Item], published: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every file of `exports/`, as relative path -> text. `published`: record id -> the
-    published version of a preprint, linked from the page."""
-    files = {name: writers.get(fmt).write(items) for name, fmt in WHOLE.items()}
-    files[PAGE] = page.render(items, published, wholes={WHOLE[n]: files[n] for n in WHOLE})
-    groups: dict[str, list[Item]] = defaultdict(list)
-    for item in items:
-        groups[venues.slug(item["custom"]["venue_key"])].append(item)
-    bibtex = writers.get("bibtex")
+    published version of a preprint, linked from the page.
+
+    Each writer runs once, over the whole list: the page's entries are cut from that text
+    (pagedata.py, which checks the cut), and each venue's .bib is its papers' BibTeX entries
+    from it, as the writer joins them (`bibtex.write(group)`, checked on a sample the same way)."""
+    ordered = sorted(items, key=key)
+    files = {name: writers.get(fmt).write(ordered) for name, fmt in WHOLE.items()}
+    cuts = page.pagedata.cuts(ordered, {WHOLE[n]: files[n] for n in WHOLE})
+    files[PAGE] = page.render(ordered, published, cuts=cuts)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(ordered):
+        groups[venues.slug(item["custom"]["venue_key"])].append(i)
+    bib, frame = cuts["bib"], page.FRAMES["bib"]
     for slug, group in sorted(groups.items()):
-        files[f"{BY_VENUE}/{slug}.bib"] = bibtex.write(group)
+        text = frame.sep.join([bib.entry(i) for i in group])
+        files[f"{BY_VENUE}/{slug}.bib"] = frame.head + text + frame.tail
     return files
 
 
