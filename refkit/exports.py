@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +15,7 @@ from .writers.bibtex import key
 
 BY_VENUE = "by-venue"
 PAGE = "index.html"
+SLUG_MAX = 80  # characters of a by-venue file name before ".bib" (file systems allow 255 bytes)
 # file name -> format name, for the whole list
 WHOLE = {
     "papers.bib": "bibtex",
@@ -36,12 +38,22 @@ def render(items: list[Item], published: Mapping[str, str] | None = None) -> dic
     files[PAGE] = page.render(ordered, published, cuts=cuts)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(ordered):
-        groups[venues.slug(item["custom"]["venue_key"])].append(i)
+        groups[_slug(item["custom"]["venue_key"])].append(i)
     bib, frame = cuts["bib"], page.FRAMES["bib"]
     for slug, group in sorted(groups.items()):
         text = frame.sep.join([bib.entry(i) for i in group])
         files[f"{BY_VENUE}/{slug}.bib"] = frame.head + text + frame.tail
     return files
+
+
+def _slug(venue: str) -> str:
+    """The venue's .bib file name: venues.slug, shortened (with a hash of the venue, so two
+    long names stay apart) where a record's venue label is too long for a file name."""
+    name = venues.slug(venue)
+    if len(name) <= SLUG_MAX:
+        return name
+    digest = hashlib.sha256(venue.encode("utf-8")).hexdigest()[:10]
+    return f"{name[: SLUG_MAX - 11].rstrip('-')}-{digest}"
 
 
 def stale(root: Path, files: dict[str, str]) -> list[str]:
