@@ -225,9 +225,9 @@ def size(done: Mapping[str, Cut]) -> int:
 
 
 def gzipped(done: Mapping[str, Cut]) -> bytes:
-    """The data as UTF-8 JSON, gzip-compressed (level 6, no time stamp), streamed: the JSON
+    """The data as UTF-8 JSON, gzip-compressed (level 3, no time stamp), streamed: the JSON
     text of a large list is never held whole."""
-    z = zlib.compressobj(6, zlib.DEFLATED, 31)
+    z = zlib.compressobj(3, zlib.DEFLATED, 31)  # 6 (the default) takes twice as long, for 20% less
     out = [z.compress(p.encode("utf-8")) for p in _batches(pieces(done))]
     out.append(z.flush())
     return b"".join(out)
