@@ -501,3 +501,15 @@ def test_exports_of_the_hostile_list_are_complete(built: Built) -> None:
     assert files["papers.bib"].count("\n@") + 1 == len(built.items)
     venue_files = [f for f in files if f.startswith("by-venue/")]
     assert venue_files and max(map(len, venue_files)) <= len("by-venue/.bib") + exports.SLUG_MAX
+
+
+def test_the_script_builds_no_html() -> None:
+    """page.js puts text into the page only as text: no HTML or code from strings."""
+    from importlib import resources
+
+    js = (resources.files("refkit") / "web" / "page.js").read_text(encoding="utf-8")
+    sinks = ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+             "Function(", "setAttribute", "srcdoc", "createContextualFragment", "DOMParser"]  # fmt: skip
+    assert [s for s in sinks if s in js] == []
+    # the one URL the script makes is the Download's blob: URL
+    assert re.findall(r"\.href = ([^;]+);", js) == ["URL.createObjectURL(blob)"]
