@@ -101,13 +101,14 @@ def _data(done: Mapping[str, pagedata.Cut], compress: bool) -> tuple[str, str]:
 def _sections(ordered: list[Item], published: Mapping[str, str]) -> str:
     """One section per venue (the empty venue last), rows by year, then title."""
     titles = [plain(item, "title") for item in ordered]
+    years = [year(item) for item in ordered]
     groups: dict[str, list[int]] = {}
     for i, item in enumerate(ordered):
         groups.setdefault(item["custom"].get("venue_key", ""), []).append(i)
     out = []
     for n, venue in enumerate(sorted(groups, key=lambda v: (v == "", v.casefold(), v))):
-        group = sorted(groups[venue], key=lambda i: (year(ordered[i]), titles[i].casefold()))
-        rows = "".join([_row(ordered[i], i, titles[i], published) for i in group])
+        group = sorted(groups[venue], key=lambda i: (years[i], titles[i].casefold()))
+        rows = "".join([_row(ordered[i], i, titles[i], years[i], published) for i in group])
         out.append(
             f'<section data-venue="{_e(venue)}" aria-labelledby="v{n}">'
             f'<h2 id="v{n}">{_e(venue or NO_VENUE)} <span class="n">({len(group)})</span></h2>'
@@ -169,21 +170,21 @@ def _person(n: Name) -> str:
     return " ".join(x for x in (n.get("given", ""), family, n.get("suffix", "")) if x)
 
 
-def _row(item: Item, i: int, title: str, published: Mapping[str, str]) -> str:
+def _row(item: Item, i: int, title: str, y: int, published: Mapping[str, str]) -> str:
     """One paper: checkbox, title (linked), short name, authors, venue and year, links, key.
     A URL that is not web (see `web`) is shown as text, never as a link."""
     c = item["custom"]
     k = _e(key(item))
     title = _e(title) or k
     url = item.get("URL", "")
-    meta = [_e(" ".join(x for x in (c.get("venue", ""), str(year(item) or "")) if x))]
+    meta = [_e(" ".join(x for x in (c.get("venue", ""), str(y or "")) if x))]
     if web(url):
         head = f'<a id="t{i}" href="{_e(url)}">{title}</a>'
     else:
         head = f'<span id="t{i}">{title}</span>'
         if url:
             meta.append(f"link: {_e(url)}")
-    short = plain(item, "title-short")
+    short = plain(item, "title-short") if "title-short" in item else ""
     if short:
         head += f' <span class="s">{_e(short)}</span>'
     authors = ", ".join(_person(n) for n in item.get("author", []))
@@ -203,7 +204,7 @@ def _row(item: Item, i: int, title: str, published: Mapping[str, str]) -> str:
     kws = c.get("keywords", [])
     tags = "".join(f"<span>{_e(w)}</span>" for w in kws)
     return (
-        f'<li data-key="{k}" data-i="{i}" data-year="{year(item) or ""}"'
+        f'<li data-key="{k}" data-i="{i}" data-year="{y or ""}"'
         f' data-kw="{_e("|".join(kws))}">'
         f'<input type="checkbox" aria-labelledby="t{i}">'
         f'<div><p class="t">{head}</p><p class="a">{_e(authors)}</p>'
