@@ -30,8 +30,8 @@ from .pagedata import FRAMES, Frame  # noqa: F401  (the page's formats; tests pa
 from .writers.bibtex import key
 
 NO_VENUE = "Other"  # heading for items whose venue is empty
-# Above this many bytes of entries (about 2,500 records) the page embeds them gzip-compressed:
-# 10,000 records then fit in 30 MB. Below it the data is plain JSON, identical on every machine
+# Above this many characters of entries (four formats; about 3,000 records) the page embeds them
+# gzip-compressed: 10,000 records then fit in 30 MB. Below it the data is plain JSON, identical on every machine
 # (gzip's bytes depend on the zlib build, which would make `export --all --check` flaky).
 COMPRESS_OVER = 8_000_000
 NOSCRIPT_CSS = "#controls, .cite { display: none; }"
@@ -134,7 +134,8 @@ def _sha256(text: str) -> str:
 
 
 def web(url: str) -> str:
-    """`url` if it is an absolute http(s) URL with a host, of RFC 3986 characters only; else ""
+    """`url` if it is an absolute http(s) URL with an authority (the host), of RFC 3986
+    characters only; else ""
     (`javascript:`, `data:`, relative, ` javascript:`, `java\tscript:`, `&#106;avascript:`)."""
     return url if _WEB.fullmatch(url) else ""
 
