@@ -167,9 +167,10 @@ def check(items: list[Item], fmt: str, done: Cut) -> None:
         for i in picks:
             if write([items[i]]) != frame.head + done.entry(i) + frame.tail:
                 raise _broken(fmt, key(items[i]))
-        together = frame.sep.join(done.entry(i) for i in picks)
-        if n and write([items[i] for i in picks]) != frame.head + together + frame.tail:
-            raise _broken(fmt, f"a selection of {len(picks)} papers")
+        if n > SAMPLE:  # (all items together are the whole text the entries were cut from)
+            together = frame.sep.join(done.entry(i) for i in picks)
+            if write([items[i] for i in picks]) != frame.head + together + frame.tail:
+                raise _broken(fmt, f"a selection of {len(picks)} papers")
 
 
 @contextmanager
@@ -210,13 +211,12 @@ def pieces(done: Mapping[str, Cut]) -> Iterator[str]:
     yield "}}"
 
 
-# Inside <script>: `<` would let `</script>` or `<!--` end or change the element; U+2028/9.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
 def plain(done: Mapping[str, Cut]) -> str:
-    """The data as JSON text safe inside a <script> element."""
-    return "".join(pieces(done)).translate(_SCRIPT_SAFE)
+    """The data as JSON text safe inside a <script> element: `<` would let `</script>` or `<!--`
+    end or change the element; U+2028 and U+2029 are escaped too (str.replace: translate with
+    a table is ten times slower)."""
+    text = "".join(pieces(done)).replace("<", "\\u003c")
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def size(done: Mapping[str, Cut]) -> int:
