@@ -78,7 +78,11 @@ def test_a_clean_list_has_no_findings(tmp_path: Path) -> None:
             "https://doi.org/10.48550/arXiv.2303.11525",
             "arXiv id",
         ),
-        ("https://arxiv.org/abs/cs/0112017", "https://export.arxiv.org/abs/cs/0112017v2", "arXiv id"),
+        (
+            "https://arxiv.org/abs/cs/0112017",
+            "https://export.arxiv.org/abs/cs/0112017v2",
+            "arXiv id",
+        ),
         (
             "https://doi.org/10.1145/3600006.3613165",
             "https://dl.acm.org/doi/10.1145/3600006.3613165",
