@@ -84,6 +84,10 @@ def check(meta_dir: Path, strict: bool = False) -> Result:
             f"{meta_dir}: no such directory; run refkit in the list's repository or pass --meta DIR"
         )
     rels = prototxt.files(meta_dir)
+    if not rels:
+        raise InputError(
+            f"{meta_dir}: no *.prototxt records found; add records as meta/<year>/<id>.prototxt"
+        )
     found: list[Finding] = []
     records: list[prototxt.Record] = []
     for rel in rels:

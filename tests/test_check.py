@@ -394,3 +394,13 @@ def test_the_committed_list(tmp_path: Path) -> None:
         'meta/1993/obs.prototxt:1: warning: the entry has no authors; add authors: "Given Family" lines inside paper { }',
     ]
     assert out.returncode == 0, out.stderr
+
+
+def test_no_list_is_one_clear_line(tmp_path: Path) -> None:
+    missing = refkit(tmp_path, "check")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert missing.stderr.startswith("refkit: error: meta: no such directory;")
+    (tmp_path / "meta").mkdir()
+    empty = refkit(tmp_path, "check", "--format", "json")
+    assert empty.returncode == 2 and empty.stdout == ""
+    assert "meta: no *.prototxt records found" in empty.stderr

@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.cli import CLOSED
+from tests.cli import CLOSED, refkit
 from tests.scholar_world import SCENARIO, edit_record, world
 from tests.servers.zotero import ZoteroServer
 from tests.workflows import ROOT, Runner, bare_python, copy_repo, git, load
@@ -153,6 +153,8 @@ def test_weekly_enrichment_opens_a_pull_request(repo: Path) -> None:
             path.write_text(edit_record(path.read_text("utf-8"), SCENARIO["edits"][rid]), "utf-8")
     kept = sorted(p.relative_to(meta).with_suffix("").as_posix() for p in meta.rglob("*.prototxt"))
     assert len(kept) == len(KEEP), kept
+    offline = refkit(repo, "export", "--all", REFKIT_CACHE_DIR=str(repo.parent / "cache0"))
+    assert offline.returncode == 0, offline.stderr  # the small list's own exports and lock
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "a small list")
     with world() as w:
@@ -180,8 +182,11 @@ def test_weekly_enrichment_opens_a_pull_request(repo: Path) -> None:
     assert "2023/gptq: arXiv 2022 -> ICLR 2023" in body
     assert " M refkit.lock" in body and " M meta/2023/gptq.prototxt" in body
     assert pr["token"] == "ghs_test_token" and pr["branch"] == "refkit/enrich"
-    changed = git(repo, "status", "--short")
-    assert "refkit.lock" in changed and "exports/" in changed
+    changed = git(repo, "status", "--short").splitlines()
+    assert " M refkit.lock" in changed and " M exports/papers.bib" in changed
+    assert "?? exports/by-venue/emnlp.bib" in changed  # QLoRA, published at EMNLP 2023
+    # every preprint of the small list is published now, so no arXiv venue file is left
+    assert [line for line in changed if line.startswith(" D")] == [" D exports/by-venue/arxiv.bib"]
     # what the pull request carries is consistent: the exports match the lock and the records
     fresh = runner(repo).run(load(repo / ".github/workflows/check.yml"), "check")
     assert fresh.ok, fresh.output()

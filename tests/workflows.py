@@ -145,6 +145,10 @@ class Runner:
             "GITHUB_ACTIONS": "true",
             "GITHUB_WORKSPACE": str(workspace),
             "RUNNER_TEMP": str(self.temp),
+            # pip as the stand-in's setup-python leaves it: offline, refkit's dependencies and
+            # build backend already there (bare_python), so the action's install needs no index
+            "PIP_NO_INDEX": "1",
+            "PIP_NO_BUILD_ISOLATION": "0",
             **{k: str(v) for k, v in files.items()},
             **env,  # the network: local servers' URLs, a cache directory
         }
