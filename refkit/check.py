@@ -259,6 +259,9 @@ _DOMAIN = re.compile(
     r"(?:www\.[^/]+|[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|org|net|edu|gov|io|ai|cc|dev|co|uk|de|cn|fr|ch|jp))(?:/.*)?",
     re.IGNORECASE,
 )
+_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
+# The common case, decided at once: http(s), a plain host name (no port), no spaces.
+_PLAIN_WEB = re.compile(r"https?://[A-Za-z0-9.\-]+(?:[/?#][^\s\x00-\x1f\x7f]*)?", re.I)
 _NOT_WEB = "use an absolute http(s) URL (a record's links open in readers' browsers)"
 
 
@@ -266,9 +269,9 @@ def url_problem(url: str, file_ok: bool = False) -> str:
     """ "" when `url` is empty or an absolute http(s) URL (or, with `file_ok`, a relative file
     name such as a note's `note.md`); else what is wrong and what to do."""
     url = url.strip()
-    if not url:
+    if not url or _PLAIN_WEB.fullmatch(url):
         return ""
-    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+    if _SPACE.search(url):
         return "contains a space or control character; remove it or percent-encode it (%20)"
     try:
         parts = urlsplit(url)

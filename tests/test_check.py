@@ -193,6 +193,7 @@ BAD_URLS = [
     ("https:///path", "has no valid host"),
     ("http://[::1", "is not a valid URL"),
     ("http://host:port/", "is not a valid URL"),
+    ("http://host:99999/", "is not a valid URL"),
 ]
 
 
