@@ -281,7 +281,7 @@ def outdated(
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["text", "github", "json"]),
+    type=click.Choice(["text", "github", "json"]),  # findings.FORMATS
     default="text",
     show_default=True,
     help="text: path:line: error|warning: message; github: workflow commands that annotate a "
@@ -294,10 +294,11 @@ def check(meta_dir: Path, fmt: str, strict: bool) -> None:
     preprints, entries without authors (warnings). Reads the records and refkit.lock only."""
     import os
 
-    from . import check as checker
+    from .check import check as run_check
+    from .findings import render
 
-    result = checker.check(meta_dir, strict)
-    click.echo(checker.render(result, fmt, os.environ.get("GITHUB_WORKSPACE")), nl=False)
+    result = run_check(meta_dir, strict)
+    click.echo(render(result, fmt, os.environ.get("GITHUB_WORKSPACE")), nl=False)
     summary = f"{result.errors} error(s), {result.warnings} warning(s) in {result.records} records"
     if result.errors:
         raise _Exit(1, f"check: {summary}; fix the errors above")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from refkit import check as checker
+from refkit import findings
 from refkit.check import url_problem
 from tests.cli import copy_list, refkit
 
@@ -380,8 +381,8 @@ def test_cli_text_github_and_json(tmp_path: Path) -> None:
 
 
 def test_github_escapes_properties_and_data() -> None:
-    f = checker.Finding("meta/a,b:c.prototxt", 4, "error", "parse", "50% done\r\nnext: line", 7)
-    assert checker.github(f) == (
+    f = findings.Finding("meta/a,b:c.prototxt", 4, "error", "parse", "50% done\r\nnext: line", 7)
+    assert findings.github(f) == (
         "::error file=meta/a%2Cb%3Ac.prototxt,line=4,col=7,title=refkit check%3A parse::"
         "50%25 done%0D%0Anext: line"
     )
