@@ -224,3 +224,15 @@ def test_push_to_main_without_zotero_secrets_skips_with_a_notice(repo: Path) -> 
     assert job.ok, job.output()
     step = job.step("Sync into the Zotero group")
     assert step.stdout.startswith("::notice title=Zotero sync skipped::Set the repository secrets")
+
+
+def test_a_failed_enrichment_fails_the_job_and_opens_no_pull_request(repo: Path) -> None:
+    """`refkit export ... | tee` must fail its step (bash -eo pipefail): a record that does not
+    parse stops the weekly job before any pull request."""
+    (repo / "meta/2024/broken.prototxt").write_text('paper {\n  title: "Open\n}\n')
+    job = runner(repo).run(load(repo / ".github/workflows/enrich.yml"), "enrich")
+    assert not job.ok and job.pull_requests == []
+    failed = job.step("Enrich and pin the results in refkit.lock")
+    assert failed.returncode == 2 and "broken.prototxt:2:10: not valid protobuf" in failed.stdout
+    assert job.step("Open or update the pull request").skipped
+    assert "::notice title=REFKIT_MAILTO not set::" in job.output()  # no secrets in this run

@@ -1,8 +1,8 @@
 """A small local stand-in for GitHub's runner, for tests/test_workflows.py.
 
-It runs one job of a workflow the way the runner does: each `run:` step in order with
-`bash --noprofile --norc -eo pipefail`, the workflow's, job's and step's `env`, `${{ ... }}`
-expressions filled from a context of test values (an expression it does not know fails the
+It runs one job of a workflow the way the runner does: each `run:` step in order with bash as
+GitHub calls it (`-eo pipefail` for `shell: bash`, else `-e`), the workflow's, job's and
+step's `env`, `${{ ... }}` expressions filled from a context of test values (an expression it does not know fails the
 test), `GITHUB_ENV`/`GITHUB_PATH`/`GITHUB_OUTPUT` files, `if: ${{ !cancelled() }}` (runs after
 a failure) and the composite action `./` (action.yml, its steps run with its inputs). Actions
 from the marketplace are replaced by the local state they would leave: checkout is the copy of
@@ -136,6 +136,7 @@ class Runner:
         self.temp = workspace.parent / "runner-temp"
         self.temp.mkdir(exist_ok=True)
         self.secrets = secrets
+        self.shell = ""  # the job's default shell (defaults.run.shell)
         files = {n: self.temp / f"{n.lower()}.txt" for n in ("GITHUB_ENV", "GITHUB_PATH")}
         self.base = {
             "PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin",
@@ -157,6 +158,11 @@ class Runner:
 
     def run(self, workflow: dict[str, Any], job_id: str) -> Job:
         job_def = workflow["jobs"][job_id]
+        defaults = {
+            **workflow.get("defaults", {}).get("run", {}),
+            **job_def.get("defaults", {}).get("run", {}),
+        }
+        self.shell = defaults.get("shell", "")
         env = {
             **self._fill_all(workflow.get("env", {}), {}),
             **self._fill_all(job_def.get("env", {}), {}),
@@ -241,8 +247,11 @@ class Runner:
         full.update(self._read_env())
         full["PATH"] = ":".join([*self._read_path(), full["PATH"]])
         cwd = self.workspace / step.get("working-directory", ".")
+        # GitHub: `shell: bash` runs `bash --noprofile --norc -eo pipefail`, no shell `bash -e`
+        shell = step.get("shell") or self.shell
+        flags = ["--noprofile", "--norc", "-eo", "pipefail"] if shell == "bash" else ["-e"]
         proc = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            ["bash", *flags, "-c", script],
             cwd=cwd,
             env=full,
             capture_output=True,
