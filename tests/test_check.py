@@ -406,3 +406,30 @@ def test_no_list_is_one_clear_line(tmp_path: Path) -> None:
     empty = refkit(tmp_path, "check", "--format", "json")
     assert empty.returncode == 2 and empty.stdout == ""
     assert "meta: no *.prototxt records found" in empty.stderr
+
+
+def test_the_same_publication_pinned_in_the_lock(tmp_path: Path) -> None:
+    """A preprint and a venue record that the lock resolved to one DBLP record are one paper,
+    even with other titles and URLs (GPTQ was OPTQ at ICLR 2023); a CoRR key is the preprint."""
+    lock = LOCK + '\n[records."2023/optq".published]\ndblp = "conf/iclr/FrantarAHA23"\n'
+    lock += '\n[records."2023/corr-a".published]\ndblp = "journals/corr/abs-2210-17323"\n'
+    lock += '\n[records."2023/corr-b".published]\ndblp = "journals/corr/abs-2210-17323"\n'
+    meta = make(
+        tmp_path,
+        {
+            "2022/gptq.prototxt": record(
+                "GPTQ", "https://arxiv.org/abs/2210.17323", where="arXiv", year=2022
+            ),
+            "2023/optq.prototxt": record(
+                "OPTQ", "https://openreview.net/forum?id=tcbBPnfwxS", year=2023
+            ),
+            "2023/corr-a.prototxt": record("Corr A", "https://example.org/a", year=2023),
+            "2023/corr-b.prototxt": record("Corr B", "https://example.org/b", year=2023),
+        },
+        lock,
+    )
+    dupes = [f for f in checker.check(meta).findings if f.code == "duplicate"]
+    assert [(Path(f.path).name, f.line, f.related) for f in dupes] == [
+        ("optq.prototxt", 2, f"{meta / '2022/gptq.prototxt'}:2"),  # at the title lines
+    ]
+    assert "(same DBLP key conf/iclr/FrantarAHA23)" in dupes[0].message
