@@ -433,3 +433,14 @@ def test_the_same_publication_pinned_in_the_lock(tmp_path: Path) -> None:
         ("optq.prototxt", 2, f"{meta / '2022/gptq.prototxt'}:2"),  # at the title lines
     ]
     assert "(same DBLP key conf/iclr/FrantarAHA23)" in dupes[0].message
+
+
+def test_github_paths_are_relative_to_the_workspace(tmp_path: Path) -> None:
+    """The action runs refkit in the list's folder; annotations name files from the repository
+    root (GITHUB_WORKSPACE), or GitHub would not find them in the diff."""
+    lst = tmp_path / "lists" / "ml"
+    make(lst, {"2023/a.prototxt": record("A", "data:,x")})
+    out = refkit(lst, "check", "-f", "github", GITHUB_WORKSPACE=str(tmp_path))
+    assert out.stdout.startswith("::error file=lists/ml/meta/2023/a.prototxt,line=3,")
+    outside = refkit(lst, "check", "-f", "github", GITHUB_WORKSPACE=str(tmp_path / "other"))
+    assert outside.stdout.startswith("::error file=meta/2023/a.prototxt,line=3,")  # as found
