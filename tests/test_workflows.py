@@ -236,3 +236,22 @@ def test_a_failed_enrichment_fails_the_job_and_opens_no_pull_request(repo: Path)
     assert failed.returncode == 2 and "broken.prototxt:2:10: not valid protobuf" in failed.stdout
     assert job.step("Open or update the pull request").skipped
     assert "::notice title=REFKIT_MAILTO not set::" in job.output()  # no secrets in this run
+
+
+def test_the_action_serves_a_list_in_a_sub_folder(repo: Path) -> None:
+    """Another repository's layout: the list under lists/ml/ (meta/, refkit.lock, exports/).
+    The action runs refkit there; annotations still name files from the repository root."""
+    (repo / "lists/ml").mkdir(parents=True)
+    for name in ("meta", "refkit.lock", "exports"):
+        (repo / name).rename(repo / "lists/ml" / name)
+    steps: list[dict[str, Any]] = [{"uses": "actions/checkout@v4"}]
+    for command in ("export --all --check", "check --format github"):
+        steps.append({"uses": "./", "with": {"meta": "lists/ml/meta", "command": command}})
+    workflow = {"on": {"push": {}}, "jobs": {"list": {"runs-on": "ubuntu-latest", "steps": steps}}}
+    assert errors(schema("github-workflow.json"), workflow) == []
+    job = runner(repo).run(workflow, "list")
+    assert job.ok, job.output()
+    assert (
+        "lists/ml/exports is up to date" in job.output() or "exports/ is up to date" in job.output()
+    )
+    assert "::warning file=lists/ml/meta/1993/obs.prototxt,line=1," in job.output()
