@@ -67,14 +67,16 @@ def complete_lock(meta: Path) -> None:
     from refkit import lock as lockfile
     from refkit.enrich import basis
     from refkit.enrich.published import needs
-    from refkit.enrich.sources import REGISTRY
+    from refkit.enrich.routes import asks_crossref
+    from refkit.enrich.sources import PUBLISHED
 
     path = lockfile.path_for(meta)
     lock = lockfile.load(path)
     today = date.today().isoformat()
     for item in load_items(meta):
         entry = lock[item["custom"]["record_id"]]
-        asked = sorted(REGISTRY) if needs(item) else []  # the published-version sources
+        asked = list(PUBLISHED) if needs(item) else []  # the published-version sources
+        asked = sorted(asked + (["crossref"] if asks_crossref(item) else []))
         if "doi" not in entry or not set(entry.get("sources", [])) >= set(asked):
             entry.update(doi="none", basis=basis(item), date=today, sources=asked)
     lockfile.save(lock, path)

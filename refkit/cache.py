@@ -4,6 +4,10 @@ Only a speed-up: the committed lock holds the decisions. Each row is one raw pay
 JSON body, one arXiv Atom entry) or a "not found" answer, with its fetch time. Transport errors
 are never stored. Every write is its own transaction, so a killed process loses at most the
 answer it was writing and the file stays usable.
+
+`Lookups` is the one way every source goes through it: one answer per (source, key) and run,
+two threads asking the same thing wait for one request (a lock per key), "not found" is an
+answer (`NotFound`), and `refresh` skips the stored answer once.
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ class Entry:
 def default_dir() -> Path:
     """The user's cache directory for refkit (platformdirs)."""
     return Path(platformdirs.user_cache_dir("refkit"))
+
+
+class NotFound(Exception):
+    """The source does not know this key (an answer, cached like any other)."""
 
 
 class Cache:
@@ -147,3 +155,32 @@ class Cache:
             with self._lock:
                 self._db.close()
                 self._db = None
+
+
+class Lookups:
+    """One run's road to a source's answers: the cache, else `fetch` (stored, "not found"
+    included). `refresh`: the stored answer is skipped the first time a key is asked."""
+
+    def __init__(self, cache: Cache, refresh: bool = False) -> None:
+        self.cache, self.refresh = cache, refresh
+        self._guard = threading.Lock()
+        self._keys: dict[tuple[str, str], threading.Lock] = {}
+        self._fetched: set[tuple[str, str]] = set()
+
+    def get(self, source: str, key: str, fetch: Callable[[], str | None]) -> str | None:
+        """The raw answer for `key` of `source` ("crossref https://api.crossref.org": a server's
+        answers never stand in for another's); None when the source does not know it."""
+        with self._guard:
+            lock = self._keys.setdefault((source, key), threading.Lock())
+        with lock:
+            if not self.refresh or (source, key) in self._fetched:
+                hit = self.cache.get(source, key)
+                if hit is not None:
+                    return hit.body if hit.found else None
+            try:
+                body = fetch()
+            except NotFound:
+                body = None
+            self.cache.put(source, key, body)
+            self._fetched.add((source, key))
+            return body

@@ -56,6 +56,11 @@ def load_items(meta_dir: Path) -> list[Item]:
     return normalize(records, lockfile.load(lockfile.path_for(meta_dir)))[0]
 
 
+def to_item(rec: Record) -> Item:
+    """One record as an item, before keys are assigned and without warnings (`refkit check`)."""
+    return _item(rec)
+
+
 def _item(rec: Record) -> Item:
     venue, status = venues.lookup(rec.where)
     venue = venue or venues.unknown(" ".join(rec.where.split()))
@@ -164,7 +169,9 @@ def _warn_not_web(records: list[Record]) -> None:
 
 def _warn_unknown_venues(records: list[Record]) -> None:
     """One warning per distinct unknown label (count, first place); every place at -v."""
-    places: dict[str, list[Record]] = {}
+    from .warn import grouped
+
+    places: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
     known: dict[str, bool] = {}  # a list has a few dozen labels
     for rec in records:
@@ -172,18 +179,14 @@ def _warn_unknown_venues(records: list[Record]) -> None:
         if label not in known:
             known[label] = venues.lookup(label)[0] is not None
         if not known[label]:
-            places.setdefault(label.casefold(), []).append(rec)
             labels.setdefault(label.casefold(), label)
-    for folded, recs in places.items():
-        log.warning(
-            "venue %r is not in refkit's venue table, in %d record%s (e.g. %s); exported as a conference of that name (add it to refkit/venues.py)",
-            labels[folded],
-            len(recs),
-            "s" if len(recs) != 1 else "",
-            recs[0].at("pub.where"),
-        )
-        if log.isEnabledFor(logging.INFO):
-            for rec in recs:
-                log.info(
-                    "%s: venue %r is not in refkit's venue table", rec.at("pub.where"), rec.where
-                )
+            places.setdefault(labels[label.casefold()], []).append(rec.at("pub.where"))
+    grouped(
+        log,
+        places,
+        lambda label, count, first: (
+            f"venue {label!r} is not in refkit's venue table, in {count}"
+            f" (e.g. {first}); exported as a conference of that name (add it to refkit/venues.py)"
+        ),
+        lambda label, place: f"{place}: venue {label!r} is not in refkit's venue table",
+    )

@@ -82,15 +82,17 @@ class Unknowns:
 
     def warn(self) -> None:
         """One warning per distinct name (count, first place); every place at -v."""
-        for name in sorted(self.places):
-            places = self.places[name]
-            what = "kept as a keyword" if name.startswith("keyword ") else "skipped"
-            count = f"{len(places)} record{'s' if len(places) != 1 else ''}"
-            path, line = places[0]
-            log.warning("unknown %s in %s (e.g. %s:%d); %s", name, count, path, line, what)
-            if log.isEnabledFor(logging.INFO):
-                for path, line in places:
-                    log.info("%s:%d: unknown %s; %s", path, line, name, what)
+        from .warn import grouped
+
+        def what(name: str) -> str:
+            return "kept as a keyword" if name.startswith("keyword ") else "skipped"
+
+        grouped(
+            log,
+            {n: [f"{p}:{line}" for p, line in self.places[n]] for n in sorted(self.places)},
+            lambda name, count, first: f"unknown {name} in {count} (e.g. {first}); {what(name)}",
+            lambda name, place: f"{place}: unknown {name}; {what(name)}",
+        )
 
 
 def read(meta_dir: Path, keep_going: bool = False) -> tuple[list[Record], list[str]]:
@@ -129,6 +131,17 @@ def read(meta_dir: Path, keep_going: bool = False) -> tuple[list[Record], list[s
     unknowns.warn()
     _warn_skipped(skipped)
     return records, problems
+
+
+def files(meta_dir: Path) -> list[str]:
+    """Every record file under `meta_dir`, relative to it, in the order `read` reads them."""
+    return _files(meta_dir)
+
+
+def read_one(path: Path, rel: str) -> Record | None:
+    """One file as `read` reads it, warning about nothing: its record, or None for a file that
+    holds no record message. Raises `InputError` (`path:line[:col]: ...`) as `read` reports."""
+    return _read(path, rel)[0]
 
 
 def _files(meta_dir: Path) -> list[str]:

@@ -139,3 +139,44 @@ def _crossref_keys(directory: Path) -> tuple[set[str], int]:
     db.close()
     dois = {k.removeprefix("works/") for k in keys if k.startswith("works/")}
     return dois, len(keys) - len(dois)
+
+
+def test_lookups_one_request_per_key_across_threads(tmp_path: Path) -> None:
+    """The one cache path every source takes: two records asking the same thing at once wait
+    for one request; "not found" is stored; refresh asks once more, then reads the cache."""
+    import threading
+
+    from refkit.cache import Lookups, NotFound
+    from refkit.enrich.crossref import NotFound as CrossrefNotFound
+    from refkit.enrich.dblp import NotFound as DblpNotFound
+
+    assert issubclass(CrossrefNotFound, NotFound) and issubclass(DblpNotFound, NotFound)
+    calls: list[str] = []
+    gate = threading.Event()
+
+    def fetch() -> str:
+        calls.append("x")
+        gate.wait(2)  # both threads are inside `get` before the answer arrives
+        return "body"
+
+    lookups = Lookups(Cache(tmp_path))
+    got: list[str | None] = []
+    threads = [
+        threading.Thread(target=lambda: got.append(lookups.get("s", "k", fetch))) for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)
+    gate.set()
+    for t in threads:
+        t.join()
+    assert got == ["body", "body"] and calls == ["x"]
+
+    def missing() -> str:
+        raise CrossrefNotFound("10.1/x")
+
+    assert lookups.get("s", "gone", missing) is None
+    assert lookups.cache.get("s", "gone") is not None  # the answer "not found" is kept
+    fresh = Lookups(lookups.cache, refresh=True)
+    assert fresh.get("s", "k", lambda: "new") == "new"
+    assert fresh.get("s", "k", lambda: "never asked") == "new"

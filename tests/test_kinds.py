@@ -161,6 +161,8 @@ def test_bibtex_styles_clean(style: str, items: list[Item], tmp_path: Path) -> N
     assert bibtex_problems(out.blg) == []
     assert bbl_keys(out.bbl) == {i["citation-key"] for i in items}
     _math_printed_as_math(out)
+    text = pdf_text(out.pdf)
+    assert "kv_cache_tool" not in text and "Code:" not in text  # verba, annote: not printed
 
 
 @pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
@@ -170,7 +172,7 @@ def test_biber_clean_both_dialects(dialect: str, items: list[Item], tmp_path: Pa
     assert bbl_keys(out.bbl) == {i["citation-key"] for i in items}
     _math_printed_as_math(out)
     text = pdf_text(out.pdf)
-    assert "github.com/some_org/kv_cache_tool" not in text  # verba: carried, printed by no style
+    assert "kv_cache_tool" not in text and "Code:" not in text  # verba, annote: printed by no style
 
 
 def _math_printed_as_math(out: Compiled) -> None:

@@ -92,7 +92,7 @@ def test_published_items_are_the_publications_and_keep_the_arxiv_id(listed) -> N
     assert never["type"] == "article" and never["DOI"].startswith("10.48550/")
     bib = FORMATS["bibtex"].write([gptq])
     assert bib.startswith("@inproceedings{") and "eprint = {2210.17323}" in bib
-    assert "archivePrefix = {arXiv}" in bib
+    assert "eprinttype = {arxiv}" in bib
     csl = json.loads(FORMATS["csl-json"].write([gptq]))[0]
     assert csl["custom"]["arxiv_id"] == "2210.17323"
 

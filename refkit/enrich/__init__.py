@@ -19,7 +19,8 @@ from ..lock import Lock
 from ..model import Item
 from .merge import merge
 from .published import needs
-from .sources import enabled
+from .routes import asks_crossref, decided_by, is_preprint
+from .sources import PUBLISHED, enabled
 
 if TYPE_CHECKING:  # the network side is imported only when something must be looked up
     from .resolve import Resolution
@@ -68,7 +69,7 @@ class Options:
             mailto=config.get("mailto"),
             cache_dir=Path(cache_dir) if cache_dir else None,
             timeout=float(config.get("http_timeout") or 20.0),
-            urls={n: config.get(s.setting) or s.url for n, s in REGISTRY.items()},
+            urls={n: config.get(REGISTRY[n].setting) or REGISTRY[n].url for n in PUBLISHED},
             keys={
                 n: key
                 for n, s in REGISTRY.items()
@@ -104,20 +105,39 @@ def basis(item: Item) -> str:
     return hashlib.sha1(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def _scholar(options: Options, session: Any, cache: Any, mode: str) -> Any:
-    """The S2/DBLP lookups when either source is enabled (registry limits applied), else None."""
+def _session(options: Options) -> Any:
+    """One run's HTTP session, every source's host set up from the registry."""
+    from ..http import Session
+    from .sources import REGISTRY
+
+    session = Session(
+        mailto=options.mailto,
+        timeout=options.timeout,
+        retries=options.retries,
+        backoff=options.backoff,
+        offline=options.mode == "offline",
+    )
+    urls = {"crossref": options.crossref_url, "arxiv": options.arxiv_url, **options.urls}
+    for name, src in REGISTRY.items():
+        url = urls.get(name, "")
+        if enabled(url):
+            budgets = src.budgets
+            if name == "arxiv":
+                budgets = {"list": (1, options.arxiv_spacing)}
+            session.configure(url, budgets, src.concurrency, adaptive=src.adaptive)
+    return session
+
+
+def _scholar(options: Options, session: Any, cache: Any, mode: str, lookups: Any) -> Any:
+    """The S2/DBLP lookups when either source is enabled, else None."""
     from .s2 import S2
     from .scholar import Scholar
-    from .sources import REGISTRY, enabled
 
-    urls = {n: u.rstrip("/") for n, u in options.urls.items() if enabled(u)}
+    urls = {n: u.rstrip("/") for n, u in options.urls.items() if n in PUBLISHED and enabled(u)}
     if not urls:
         return None
-    for name, url in urls.items():
-        src = REGISTRY[name]
-        session.configure(url, src.budgets, src.concurrency, adaptive=False)
     s2 = S2(urls["s2"], options.keys.get("s2")) if "s2" in urls else None
-    return Scholar(session, cache, s2, urls.get("dblp"), mode)
+    return Scholar(session, cache, s2, urls.get("dblp"), mode, lookups)
 
 
 def _pinned(
@@ -125,12 +145,16 @@ def _pinned(
 ) -> bool:
     """The lock decides for this record. `newer`: enabled published-version sources; a pin made
     before any of them was asked is stale for a record that needs one (so a lock filled before
-    S2 and DBLP existed gets their data on the next run with network, not only on --refresh)."""
+    S2 and DBLP existed gets their data on the next run with network, not only on --refresh).
+    Likewise a pin without Crossref for a record whose identity now asks it (a URL naming a
+    DOI or an IEEE document, a venue refkit searches)."""
     if "doi" not in entry:
         return False
     if mode == "frozen":
         return True
-    stale = newer and needs(item) and not newer & set(entry.get("sources", []))
+    asked = set(entry.get("sources", []))
+    stale = newer and needs(item) and not newer & asked
+    stale = stale or ("crossref" not in asked and asks_crossref(item))
     return entry.get("basis") == basis(item) and not stale
 
 
@@ -139,7 +163,7 @@ def _entry(old: dict[str, Any], item: Item, res: Resolution, today: str) -> dict
     cr = res.found.get("crossref", {})
     entry: dict[str, Any] = {k: v for k, v in old.items() if k == "key"}
     entry.update(
-        doi=cr["DOI"] if cr.get("role") == "venue" and item.get("type") != "article" else "none",
+        doi=cr["DOI"] if cr.get("role") == "venue" and not is_preprint(item) else "none",
         date=today,
         basis=basis(item),
         sources=sorted(res.asked),
@@ -154,7 +178,7 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     and never writes the lock (only the cache)."""
     mode = options.mode
     lock = {rid: dict(v) for rid, v in lock.items()}
-    newer = frozenset(n for n, u in options.urls.items() if enabled(u))
+    newer = frozenset(n for n, u in options.urls.items() if n in PUBLISHED and enabled(u))
     todo = (
         []
         if mode == "frozen"
@@ -168,8 +192,7 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     results: dict[str, Resolution] = {}
     requests = 0
     if todo:
-        from ..cache import Cache, default_dir
-        from ..http import Session
+        from ..cache import Cache, Lookups, default_dir
         from .arxiv import Arxiv
         from .crossref import Crossref
         from .resolve import Resolver
@@ -178,19 +201,10 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
             log.warning(
                 "no contact address: Crossref's public pool (slower); set REFKIT_MAILTO to your e-mail"
             )
-        session = Session(
-            mailto=options.mailto,
-            timeout=options.timeout,
-            retries=options.retries,
-            backoff=options.backoff,
-            offline=mode == "offline",
-        )
-        session.configure(options.crossref_url, {"single": (5, 1.0), "list": (1, 1.0)}, 1)
-        session.configure(
-            options.arxiv_url, {"list": (1, options.arxiv_spacing)}, 1, adaptive=False
-        )
+        session = _session(options)
         cache = Cache(options.cache_dir or default_dir())
         run_mode = "offline" if mode == "offline" else "refresh" if mode == "refresh" else "normal"
+        lookups = Lookups(cache, run_mode == "refresh")
         try:
             resolver = Resolver(
                 session,
@@ -198,7 +212,8 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
                 Arxiv(options.arxiv_url),
                 Crossref(options.crossref_url, options.mailto, options.timeout),
                 run_mode,
-                _scholar(options, session, cache, run_mode),
+                _scholar(options, session, cache, run_mode, lookups),
+                lookups,
             )
             results = resolver.resolve(todo, options.progress)
         finally:
@@ -209,6 +224,7 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
     today = date.today().isoformat()
     before = dict(lock)  # entries are replaced below, never changed in place
     out_items, report, published, missing, unreachable = [], [], [], [], 0
+    nothing: list[str] = []
     completed: list[str] = []
     for item in items:
         rid = item["custom"]["record_id"]
@@ -235,14 +251,18 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
         merged = merge(item, found, PRECEDENCE)
         out_items.append(merged.item)
         cr = found.get("crossref", {})
+        doi = entry.get("doi") if entry.get("doi") not in (None, "none") else None
         line.update(
-            doi=entry.get("doi") if entry.get("doi") not in (None, "none") else None,
+            doi=doi,
+            decided_by=decided_by(entry),
             score=cr.get("score") if cr else None,
             resolved=entry.get("date"),
             changed=merged.changed,
             conflicts=merged.conflicts,
             published=merged.published or None,
         )
+        if res is not None and res.complete and not res.asked:
+            nothing.append(rid)
         if merged.completed:
             line["completed"] = merged.completed
             completed.append(rid)
@@ -272,6 +292,11 @@ def enrich(items: list[Item], lock: Lock, options: Options) -> Enrichment:
             log.warning("%d records not enriched: %s", len(missing), why)
         else:
             summary.append(f"{len(missing)} records not enriched: {why}")
+    if nothing:
+        summary.append(
+            f"{len(nothing)} records had nothing to look up by (no identifier in the URL, and "
+            "not a paper or a venue without Crossref DOIs, DBLP or arXiv): " + ", ".join(nothing)
+        )
     conflicts = sum(1 for r in report if r["conflicts"])
     if conflicts:
         summary.append(f"{conflicts} records differ from a source (kept the record; see --report)")

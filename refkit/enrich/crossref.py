@@ -1,8 +1,9 @@
 """The Crossref source through habanero: fetch a work by DOI, or search for a record's paper.
 
-Searches only where a Crossref DOI can exist (ROUTES, by venue key; notes/crossref.md section 4)
-or to find the published version of an arXiv preprint. ICLR, ICML, NeurIPS, MLSys, TMLR, JMLR,
-UAI, workshops without proceedings, blogs and software are never searched.
+Searches only where a Crossref DOI can exist (routes.py: ROUTES by venue key, notes/crossref.md
+section 4; a venue refkit does not know; the published version of an arXiv preprint). ICLR,
+ICML, NeurIPS, MLSys, TMLR, JMLR, UAI, workshops without proceedings, blogs and software are
+never searched; a DOI or IEEE document their URL names is still asked.
 """
 
 from __future__ import annotations
@@ -16,38 +17,24 @@ import habanero
 import habanero.request
 import habanero.request_class
 import httpx2
+from rapidfuzz import fuzz
 
-from .. import http
+from .. import cache, http
 from ..http import Failed, Session
 from ..model import Item, plain, year
-from .match import VERSIONS_OF_RECORD, Wanted
+from .markup import clean, fold
+from .match import VERSIONS_OF_RECORD, Wanted, work_title, work_year
+from .routes import PREPRINT_YEARS, ROUTES, crossref_ids
+from .routes import route as _route
 
 SOURCE = "crossref"
 ROWS = 10
 
-# venue key -> (Crossref types a version of record has, DOI prefix or "").
-ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
-    "ACL": (("proceedings-article",), "10.18653"),
-    "ACL Findings": (("proceedings-article",), "10.18653"),
-    "EMNLP": (("proceedings-article",), "10.18653"),
-    "TACL": (("journal-article",), "10.1162"),
-    "AAAI": (("proceedings-article", "journal-article"), "10.1609"),
-    "CVPR": (("proceedings-article",), "10.1109"),
-    "CVPR workshop": (("proceedings-article",), "10.1109"),
-    "ICCV": (("proceedings-article",), "10.1109"),
-    "ICCV workshop": (("proceedings-article",), "10.1109"),
-    "ECCV": (("book-chapter", "proceedings-article"), "10.1007"),
-    "MICRO": (("proceedings-article",), ""),
-    "VLDB": (("journal-article",), "10.14778"),
-    "VLSI": (("journal-article",), "10.1109"),
-    "Neuromorphic Computing and Engineering": (("journal-article",), "10.1088"),
-}
-PREPRINT_YEARS = (-1, 3)  # a published version appears up to three years after the preprint
 
 http.adopt(habanero.request, habanero.request_class)
 
 
-class NotFound(Exception):
+class NotFound(cache.NotFound):
     """Crossref does not know this DOI (404)."""
 
 
@@ -60,14 +47,8 @@ class Crossref:
     timeout: float = 20.0
 
     def route(self, item: Item) -> str:
-        """ "venue" (the record's own version can have a Crossref DOI), "preprint" (an arXiv
-        record: look for its published version) or "" (never ask Crossref)."""
-        custom = item.get("custom", {})
-        if custom.get("venue_key", "") in ROUTES:
-            return "venue"
-        if item.get("type") == "article" and custom.get("arxiv_id"):
-            return "preprint"
-        return ""
+        """ "venue", "preprint", "any" or "" (routes.py)."""
+        return _route(item)
 
     def wanted(self, item: Item, route: str) -> Wanted:
         people = [
@@ -83,30 +64,29 @@ class Crossref:
             for n in item.get("author", [])
             if "literal" not in n
         ]
+        title = plain(item, "title")  # math as Unicode text, not CSL markup
         if route == "venue":
             types, _ = ROUTES[item["custom"]["venue_key"]]
-            return Wanted(plain(item, "title"), tuple(people), year(item), types)
-        title = plain(item, "title")  # math as Unicode text, not CSL markup
-        return Wanted(title, tuple(people), year(item), VERSIONS_OF_RECORD, PREPRINT_YEARS)
+            return Wanted(title, tuple(people), year(item), types)
+        if route == "preprint":
+            return Wanted(title, tuple(people), year(item), VERSIONS_OF_RECORD, PREPRINT_YEARS)
+        return Wanted(title, tuple(people), year(item), VERSIONS_OF_RECORD)
 
     def derived_doi(self, item: Item) -> str:
-        """A DOI the record implies: ACL Anthology's `10.18653/v1/<id>` from its URL."""
-        url = item.get("URL", "")
-        if "aclanthology.org/" not in url:
-            return ""
-        ident = url.split("aclanthology.org/", 1)[1].strip("/").removesuffix(".pdf")
-        return f"10.18653/v1/{ident}" if ident and "/" not in ident else ""
+        """The DOI the record's URL names or implies (ACL Anthology's `10.18653/v1/<id>`)."""
+        return crossref_ids(item)[0]
 
-    def search_params(self, item: Item, route: str) -> dict[str, Any]:
-        """habanero `works()` arguments for the one search of a record."""
+    def search_params(
+        self, item: Item, route: str, *, dated: bool = True, prefix: str = ""
+    ) -> dict[str, Any]:
+        """habanero `works()` arguments for a search of a record (`dated`: with the year
+        window as a publication-date filter; `prefix`: a DOI prefix its identity implies)."""
         w = self.wanted(item, route)
         lo, hi = w.years
-        filters: dict[str, Any] = {
-            "type": list(w.types),
-            "from_pub_date": str(w.year + lo),
-            "until_pub_date": str(w.year + hi),
-        }
-        prefix = ROUTES[item["custom"]["venue_key"]][1] if route == "venue" else ""
+        filters: dict[str, Any] = {"type": list(w.types)}
+        if dated and w.year:
+            filters.update(from_pub_date=str(w.year + lo), until_pub_date=str(w.year + hi))
+        prefix = prefix or (ROUTES[item["custom"]["venue_key"]][1] if route == "venue" else "")
         if prefix:
             filters["prefix"] = prefix
         params: dict[str, Any] = {
@@ -146,3 +126,37 @@ class Crossref:
         except (habanero.RequestError, RuntimeError, ValueError) as exc:
             raise Failed(f"Crossref request failed: {exc}") from exc
         return http.last_body()
+
+
+def crossref_values(
+    work: dict[str, Any], role: str, score: float, venue: str = "", via: str = ""
+) -> dict[str, Any]:
+    """What refkit keeps of a matched Crossref work (cleaned, lock-ready); of several
+    container titles (a book series and the proceedings), the one closest to `venue`."""
+    containers = [clean(c) for c in work.get("container-title") or []] or [""]
+    container = max(containers, key=lambda c: fuzz.token_set_ratio(fold(c), fold(venue)))
+    authors = []
+    for a in work.get("author") or []:
+        if a.get("family"):
+            name = {"family": clean(a["family"])}
+            if a.get("given"):
+                name["given"] = clean(a["given"])
+            authors.append(name)
+        elif a.get("name"):
+            authors.append({"literal": clean(a["name"])})
+    values: dict[str, Any] = {
+        "role": role,
+        "DOI": str(work.get("DOI", "")).lower(),
+        "title": work_title(work),
+        "type": work.get("type", ""),
+        "year": work_year(work),
+        "score": score,
+        "author": authors,
+        "container-title": container,
+        "page": str(work.get("page", "")).replace("--", "-"),
+        "volume": str(work.get("volume", "")),
+        "issue": str(work.get("issue", "")),
+        "publisher": clean(work.get("publisher", "")),
+        "via": via,
+    }
+    return {k: v for k, v in values.items() if v not in ("", [], 0) or k == "score"}

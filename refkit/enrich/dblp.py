@@ -17,6 +17,7 @@ from urllib.parse import quote
 import bibtexparser
 from pylatexenc.latex2text import LatexNodes2Text
 
+from .. import cache
 from ..http import Failed, Session
 from .markup import clean
 from .s2 import is_corr
@@ -37,7 +38,7 @@ _NUMBER = re.compile(r"\s+\d{4}$")  # DBLP's homonym number: "Wei Chen 0001"
 _latex = LatexNodes2Text()
 
 
-class NotFound(Exception):
+class NotFound(cache.NotFound):
     """DBLP does not know this key (404)."""
 
 
@@ -126,11 +127,15 @@ def read_search(body: str) -> list[dict[str, Any]]:
         info["venue"] = venue if isinstance(venue, str) else "@".join(venue)
         info["title"] = clean(info.get("title", ""))
         ee = hit.get("info", {}).get("ee")
-        info["url"] = ee if isinstance(ee, str) else (ee or [""])[0]
+        ees = [ee] if isinstance(ee, str) else [str(e) for e in ee or []]
+        info["url"] = (ees or [""])[0]
         people = (hit.get("info", {}).get("authors") or {}).get("author") or []
         people = people if isinstance(people, list) else [people]
         names = [clean(p["text"] if isinstance(p, dict) else str(p)) for p in people]
-        out.append(_publication(info.get("key", ""), info, names, info.get("type", "")))
+        pub = _publication(info.get("key", ""), info, names, info.get("type", ""))
+        if len(ees) > 1:
+            pub["ee"] = ees  # every electronic edition (ids matched in published.py)
+        out.append(pub)
     return out
 
 

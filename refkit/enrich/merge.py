@@ -13,7 +13,8 @@ Precedence (pinned by tests/test_merge.py):
 |                                | source's list. Organisation authors are never replaced.       |
 | DOI                            | Crossref's, when it matched the record's own venue version;   |
 |                                | arXiv items keep their arXiv DOI.                             |
-| page, volume, issue, publisher | Crossref's (venue version), only where the item has none.     |
+| page, volume, issue, publisher | Crossref's (venue version), only where the item has none      |
+|                                | (and never on a record with no venue: it has no place for it). |
 | custom.arxiv_class             | arXiv's primary category.                                     |
 | custom.provenance              | every field changed above -> its source.                      |
 
@@ -40,6 +41,7 @@ from typing import Any, cast
 from ..model import Custom, Item, Name, year
 from .markup import fold
 from .published import describe
+from .routes import is_preprint
 
 FILL = ("page", "volume", "issue", "publisher")
 
@@ -125,7 +127,7 @@ def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) 
     out = Merged(cast(Item, dict(item)))
     new = out.item
     custom = new["custom"] = cast(Custom, dict(item.get("custom", {})))
-    preprint = new.get("type") == "article"
+    preprint = is_preprint(new)
     venue = {}
     cr = found.get("crossref") or {}
     if cr.get("role") == "venue" and not preprint:
@@ -139,7 +141,8 @@ def merge(item: Item, found: dict[str, dict[str, Any]], order: tuple[str, ...]) 
 
     if venue.get("DOI"):
         take("DOI", venue["DOI"], "crossref")
-    for name in FILL:
+    # a record with no venue (type `article`, written as @misc) has no place for pages etc.
+    for name in FILL if new.get("type") != "article" else ():
         if venue.get(name) and not new.get(name):
             take(name, venue[name], "crossref")
 

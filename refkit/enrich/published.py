@@ -2,7 +2,8 @@
 
 Identity first. The record's own arXiv id, DOI or ACL id finds its S2 record; a DBLP key there
 that is not the CoRR copy is an identifier link (the DBLP record may then carry another title:
-GPTQ is "OPTQ" at ICLR 2023); so is a DBLP record whose URL names the record's OpenReview id. Everything else comes from a DBLP search and must pass every check
+GPTQ is "OPTQ" at ICLR 2023); so is a DBLP record whose electronic editions (`ee`) name the
+id the record's URL names (OpenReview, PMLR, NeurIPS, MLSys, JMLR, CVF open access). Everything else comes from a DBLP search and must pass every check
 (`check`): not the CoRR copy; not a workshop paper (nor, for a workshop record, the main
 paper); the record's venue when it names one; the title (after markup and case, digits
 equal: FlashAttention-2 is not FlashAttention), unless linked; the authors (the publication's
@@ -14,18 +15,19 @@ Several passing publications: no answer, reported.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .. import names
+from .. import ids, names
 from ..model import Item, plain, year
 from .markup import fold
+from .routes import ML_VENUES, ROUTES, is_preprint
 
-# Venue keys whose papers have no Crossref DOI: DBLP gives their pages, volume and proceedings.
-ML_VENUES = ("ICLR", "ICML", "NeurIPS", "MLSys", "UAI", "TMLR", "JMLR")
 CSL_TYPE = {"conference": "paper-conference", "journal": "article-journal"}
 _DIGITS = re.compile(r"\d+")
 _OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([\w-]+)")
+# URL ids DBLP's electronic editions carry: the record's own one links its DBLP record
+EE_KINDS = ("openreview", "pmlr", "neurips", "cvf", "mlsys", "jmlr")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,15 @@ class Wanted:
     years: tuple[int, int]  # inclusive
     label: str  # the record's venue key; "" for a preprint (any venue)
     openreview: str = ""  # the record's OpenReview id: a DBLP record linking it is the paper
+    ident: str = ""  # the id its URL names ("pmlr:v202/frantar23a"): likewise
+    folded: str = field(init=False, compare=False, repr=False)
+    tokens: tuple[tuple[str, ...], ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folded", fold(self.title))
+        object.__setattr__(self, "tokens", tuple(tuple(fold(n).split()) for n in self.names))
+        if self.openreview and not self.ident:
+            object.__setattr__(self, "ident", f"openreview:{self.openreview}")
 
 
 @dataclass(frozen=True)
@@ -44,11 +55,18 @@ class Decision:
     verdicts: tuple[dict[str, Any], ...] = ()
 
 
+def url_ident(item: Item) -> str:
+    """The id of `EE_KINDS` the record's URL names ("openreview:tcbBPnfwxS"), or ""."""
+    ident = ids.parse(item.get("URL", ""))
+    return str(ident) if ident and ident.kind in EE_KINDS else ""
+
+
 def needs(item: Item) -> bool:
-    """Does the record want a published version (arXiv preprints) or proceedings data (ML
-    venues without Crossref DOIs)?"""
+    """Does the record want a published version (arXiv preprints), proceedings data (ML
+    venues without Crossref DOIs), or has it a URL that DBLP's electronic editions name?"""
     c = item.get("custom", {})
-    return c.get("venue_key") in ML_VENUES or c.get("venue_key") == "arXiv"
+    key = c.get("venue_key")
+    return key in ML_VENUES or key == "arXiv" or (key not in ROUTES and bool(url_ident(item)))
 
 
 def wanted(item: Item, arxiv_year: int = 0) -> Wanted:
@@ -60,33 +78,55 @@ def wanted(item: Item, arxiv_year: int = 0) -> Wanted:
     label = item.get("custom", {}).get("venue_key", "")
     m = _OPENREVIEW.search(item.get("URL", ""))
     forum = m.group(1) if m else ""
-    if item.get("type") == "article":
+    ident = url_ident(item)
+    if is_preprint(item):
         start = arxiv_year or year(item)
-        return Wanted(plain(item, "title"), people, (start, start + 2), "", forum)
-    return Wanted(plain(item, "title"), people, (year(item) - 1, year(item) + 1), label, forum)
+        return Wanted(plain(item, "title"), people, (start, start + 2), "", forum, ident)
+    if label not in ML_VENUES and ident:
+        label = ""  # a venue DBLP's labels do not name: the id decides
+    window = (year(item) - 1, year(item) + 1)
+    return Wanted(plain(item, "title"), people, window, label, forum, ident)
 
 
 def _digits(title: str) -> list[str]:
     return _DIGITS.findall(fold(title))
 
 
-def _authors_ok(w: Wanted, authors: list[str]) -> tuple[bool, str]:
-    from .match import _person_matches  # rapidfuzz: loaded only when a lookup is due
+def people_of(pub: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """A publication's authors as `match.person`s (parsed and folded once, on arrival)."""
+    from .match import person  # rapidfuzz: loaded only when a lookup is due
 
-    people = [(p.get("family", ""), p.get("given", "")) for p in map(names.parse, authors)]
-    people = [(f, g) for f, g in people if f]
+    parsed = [
+        (p.get("family", ""), p.get("given", "")) for p in map(names.parse, pub.get("author", []))
+    ]
+    return tuple(person(f, g) for f, g in parsed if f)
+
+
+def _authors_ok(
+    w: Wanted, people: tuple[tuple[str, str, str], ...], linked: bool
+) -> tuple[bool, str]:
+    from .match import matches
+
+    if not w.names and linked:
+        return True, "authors unknown (the identifier stands in)"
     if not w.names or not people:
         return False, "authors unknown"
-    shared = sum(1 for n in w.names if any(_person_matches(n, f, g) for f, g in people))
-    first_there = any(_person_matches(n, *people[0]) for n in w.names)
-    mine_first = any(_person_matches(w.names[0], f, g) for f, g in people[:1])
+    shared = sum(1 for t in w.tokens if any(matches(t, p) for p in people))
+    first_there = any(matches(t, people[0]) for t in w.tokens)
+    mine_first = matches(w.tokens[0], people[0])
     ok = first_there or mine_first or shared >= 2
     return ok, f"authors {shared}/{len(w.names)} shared" + ("" if ok else " (first author absent)")
 
 
-def check(w: Wanted, pub: dict[str, Any], linked: bool) -> tuple[bool, list[str]]:
-    """Every hard check on one publication; the reasons say why it passed or failed."""
-    from .match import TITLE_MIN, title_similarity  # rapidfuzz: only when a lookup is due
+def check(
+    w: Wanted,
+    pub: dict[str, Any],
+    linked: bool,
+    people: tuple[tuple[str, str, str], ...] | None = None,
+) -> tuple[bool, list[str]]:
+    """Every hard check on one publication; the reasons say why it passed or failed.
+    `people`: its `people_of`, when the caller has it already."""
+    from .match import TITLE_MIN, similarity  # rapidfuzz: only when a lookup is due
 
     fails: list[str] = []
     notes: list[str] = []
@@ -101,7 +141,7 @@ def check(w: Wanted, pub: dict[str, Any], linked: bool) -> tuple[bool, list[str]
         fails.append(
             f"venue {pub.get('label') or pub.get('venue', '?')} is not the record's {w.label}"
         )
-    sim = title_similarity(w.title, pub.get("title", ""))
+    sim = similarity(w.folded, fold(pub.get("title", "")))
     if linked:
         notes.append(f"title {sim:.2f}" + ("" if sim >= TITLE_MIN else " (differs; linked by id)"))
     elif sim < TITLE_MIN:
@@ -110,7 +150,7 @@ def check(w: Wanted, pub: dict[str, Any], linked: bool) -> tuple[bool, list[str]
         fails.append(f"title digits differ ({pub.get('title', '')!r})")
     else:
         notes.append(f"title {sim:.2f}")
-    ok, why = _authors_ok(w, pub.get("author", []))
+    ok, why = _authors_ok(w, people_of(pub) if people is None else people, linked)
     (notes if ok else fails).append(why)
     lo, hi = w.years
     if not lo <= int(pub.get("year") or 0) <= hi:
@@ -123,11 +163,10 @@ def decide(w: Wanted, pubs: list[dict[str, Any]], linked: bool) -> Decision:
     verdicts = []
     passing: dict[str, dict[str, Any]] = {}
     for pub in pubs:
-        m = _OPENREVIEW.search(pub.get("url", ""))
-        same_forum = bool(w.openreview and m and m.group(1) == w.openreview)
-        ok, reasons = check(w, pub, linked or same_forum)
-        if same_forum:
-            reasons.append(f"OpenReview id {w.openreview} links it")
+        same = bool(w.ident) and w.ident in edition_ids(pub)
+        ok, reasons = check(w, pub, linked or same, people_of(pub))
+        if same:
+            reasons.append(f"{w.ident} in its electronic editions links it")
         verdicts.append({"dblp": pub.get("key", ""), "ok": ok, "reasons": reasons})
         if ok:
             passing.setdefault(pub["key"], pub)
@@ -137,6 +176,11 @@ def decide(w: Wanted, pubs: list[dict[str, Any]], linked: bool) -> Decision:
         a, b = list(passing)[:2]
         return Decision(None, f"ambiguous: {a} vs {b}", tuple(verdicts))
     return Decision(next(iter(passing.values())), "validated", tuple(verdicts))
+
+
+def edition_ids(pub: dict[str, Any]) -> set[str]:
+    """The ids a DBLP publication's URL and electronic editions (`ee`) name."""
+    return {str(i) for i in ids.all_in([pub.get("url", ""), *pub.get("ee", [])])}
 
 
 def from_dblp(pub: dict[str, Any], s2_paper: str = "") -> dict[str, Any]:

@@ -4,27 +4,35 @@
 (already validated against the record), the sources asked, the evidence for the report, and
 whether every lookup finished (a record with a failed lookup is not locked; the next run
 retries it).
+
+Crossref, per record, in this order (each step only while nothing is accepted):
+1. the DOI the record's URL names or implies (a publisher's page, ACL Anthology), fetched and
+   judged as an identifier match ("doi in URL", "ACL Anthology id");
+2. the DOI arXiv gives for the record's preprint;
+3. one search (routes.py), with the year window as a date filter; a record whose URL names an
+   IEEE Xplore document searches IEEE's prefix and takes only the work whose links carry it;
+4. when that search found no acceptable candidate (not: an ambiguous one), the same search
+   once more without the date filter: Crossref leaves undated works out of any date-filtered
+   query, and many proceedings works have no date. The matcher still judges the year.
+`via` in the values (and the lock) names the step that decided.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
-from rapidfuzz import fuzz
 from tqdm import tqdm
 
-from .. import texmath
-from ..cache import Cache
+from .. import ids, texmath
+from ..cache import Cache, Lookups
 from ..http import Blocked, Failed, Session, Unreachable
 from ..model import Item, plain
 from .arxiv import Arxiv
-from .crossref import Crossref, NotFound
-from .markup import clean, fold
-from .match import decide, judge, title_similarity, work_title, work_year
+from .crossref import Crossref, crossref_values
+from .match import Candidate, Decision, decide, title_similarity
+from .routes import IEEE_PREFIX, arxiv_of, crossref_ids, is_preprint
 from .scholar import Scholar, fill_proceedings
 
 WORKERS = 8
@@ -43,39 +51,6 @@ class Resolution:
         return not self.errors
 
 
-def crossref_values(
-    work: dict[str, Any], role: str, score: float, venue: str = ""
-) -> dict[str, Any]:
-    """What refkit keeps of a matched Crossref work (cleaned, lock-ready); of several
-    container titles (a book series and the proceedings), the one closest to `venue`."""
-    containers = [clean(c) for c in work.get("container-title") or []] or [""]
-    container = max(containers, key=lambda c: fuzz.token_set_ratio(fold(c), fold(venue)))
-    authors = []
-    for a in work.get("author") or []:
-        if a.get("family"):
-            name = {"family": clean(a["family"])}
-            if a.get("given"):
-                name["given"] = clean(a["given"])
-            authors.append(name)
-        elif a.get("name"):
-            authors.append({"literal": clean(a["name"])})
-    values: dict[str, Any] = {
-        "role": role,
-        "DOI": str(work.get("DOI", "")).lower(),
-        "title": work_title(work),
-        "type": work.get("type", ""),
-        "year": work_year(work),
-        "score": score,
-        "author": authors,
-        "container-title": container,
-        "page": str(work.get("page", "")).replace("--", "-"),
-        "volume": str(work.get("volume", "")),
-        "issue": str(work.get("issue", "")),
-        "publisher": clean(work.get("publisher", "")),
-    }
-    return {k: v for k, v in values.items() if v not in ("", [], 0) or k == "score"}
-
-
 class Resolver:
     """One run's lookups. `mode`: "normal", "refresh" (skip cache reads) or "offline"."""
 
@@ -87,32 +62,29 @@ class Resolver:
         crossref: Crossref,
         mode: str,
         scholar: Scholar | None = None,
+        lookups: Lookups | None = None,
     ) -> None:
         self.session, self.cache, self.arxiv, self.crossref = session, cache, arxiv, crossref
         self.mode = mode
         self.scholar = scholar  # S2 and DBLP (published versions), when enabled
+        self.lookups = lookups or Lookups(cache, mode == "refresh")
         # cache sources name the server too: answers of one server never stand in for another's
         self.source = {"arxiv": f"arxiv {arxiv.url}", "crossref": f"crossref {crossref.url}"}
         # offline with nothing cached (a first run): every Crossref lookup fails at its first
         # cache miss, so it fails before building its queries
         self.nothing_cached = mode == "offline" and cache.count() == 0
 
-    def cached(self, source: str, key: str, fetch: Callable[[], str | None]) -> str | None:
-        """A raw answer from the cache, else from `fetch` (stored, "not found" included)."""
-        if self.mode != "refresh":
-            hit = self.cache.get(self.source[source], key)
-            if hit is not None:
-                return hit.body if hit.found else None
-        self.session.check(self.crossref.url if source == "crossref" else self.arxiv.url)
-        try:
-            body = fetch()
-        except NotFound:
-            body = None
-        self.cache.put(self.source[source], key, body)
-        return body
+    def _ask(self, key: str, *, doi: str = "", search: dict[str, Any] | None = None) -> str | None:
+        """A Crossref answer through the one cache path (None: Crossref does not know it)."""
+
+        def fetch() -> str:
+            self.session.check(self.crossref.url)
+            return self.crossref.ask(self.session, doi=doi, search=search)
+
+        return self.lookups.get(self.source["crossref"], key, fetch)
 
     def resolve(self, items: list[Item], progress: bool) -> dict[str, Resolution]:
-        ids = [i["custom"]["arxiv_id"] for i in items if i.get("custom", {}).get("arxiv_id")]
+        ids = [a for a in map(arxiv_of, items) if a]
         out: dict[str, Resolution] = {}
         if self.mode == "offline":  # the cache alone: no network wait to overlap, so no threads
             entries: Future = Future()
@@ -155,13 +127,14 @@ class Resolver:
             self._crossref(item, res)
             if self.scholar is not None and papers is not None:
                 self.scholar.resolve(item, papers, res)
+                self._dblp_doi(item, res)
         except (Unreachable, Blocked, Failed) as exc:
             res.errors.append(str(exc))
             res.unreachable = isinstance(exc, Unreachable | Blocked)
         return res
 
     def _arxiv(self, item: Item, entries: Future, res: Resolution) -> None:
-        aid = item["custom"].get("arxiv_id")
+        aid = arxiv_of(item)
         if not aid:
             return
         res.asked.append("arxiv")
@@ -190,48 +163,103 @@ class Resolver:
     def _crossref(self, item: Item, res: Resolution) -> None:
         route = self.crossref.route(item)
         ax = res.found.get("arxiv", {})
-        if not route or (route == "preprint" and ax.get("journal_ref") and not ax.get("doi")):
+        url_doi, arnumber = crossref_ids(item)
+        identified = bool(url_doi or arnumber)
+        if not (route or identified):
+            return
+        if route == "preprint" and ax.get("journal_ref") and not ax.get("doi") and not identified:
             return
         res.asked.append("crossref")
         if self.nothing_cached:
             self.session.check(self.crossref.url)
-        wanted = self.crossref.wanted(item, route)
-        role = "venue" if route == "venue" else "published"
-        dois = [d for d in (self.crossref.derived_doi(item), ax.get("doi", "")) if d]
-        for doi in dict.fromkeys(d.lower() for d in dois if not d.lower().startswith("10.48550/")):
-            body = self.cached(
-                "crossref", f"works/{doi}", partial(self.crossref.ask, self.session, doi=doi)
-            )
-            if body is None:
-                res.evidence.append({"source": "crossref", "doi": doi, "result": "not found"})
+        wanted = self.crossref.wanted(item, route or "any")
+        role = "published" if route == "preprint" else "venue"
+        venue = item.get("container-title", "")
+        url_kind = (ids.parse(item.get("URL", "")) or ids.Ident("doi", "")).kind
+        dois = [(url_doi, "ACL Anthology id" if url_kind == "acl" else "doi in URL")]
+        dois.append((str(ax.get("doi", "")).lower(), "arXiv's DOI"))
+        seen: set[str] = set()
+        for doi, via in dois:
+            if not doi or doi in seen or doi.startswith("10.48550/"):
                 continue
-            work = self.crossref.works(body)[0]
-            verdict = judge(wanted, work)
-            res.evidence.append(
-                {
-                    "source": "crossref",
-                    "doi": doi,
-                    "result": "accepted" if verdict.ok else "rejected",
-                    "score": verdict.score,
-                    "reasons": list(verdict.reasons),
-                }
-            )
-            if verdict.ok:
-                res.found["crossref"] = crossref_values(
-                    work, role, verdict.score, item.get("container-title", "")
-                )
+            seen.add(doi)
+            ident = f"doi:{doi}" if via != "arXiv's DOI" else ""
+            if self._fetch(wanted, doi, ident, via, role, venue, res):
                 return
+        if not route and not arnumber:
+            return  # only an identifier to go on, and it did not hold
         if route == "preprint" and ax.get("doi"):
             return  # arXiv names the published version already
-        params = self.crossref.search_params(item, route)
+        ident = f"ieee:{arnumber}" if arnumber else ""
+        prefix = IEEE_PREFIX if arnumber else ""
+        dated = self.crossref.search_params(item, route or "any", prefix=prefix)
+        decision, cands = self._search(wanted, dated, ident, res)
+        via = f"IEEE Xplore document {arnumber} in the Crossref record's links" if arnumber else ""
+        if decision.doi is None and not decision.reason.startswith("ambiguous"):
+            undated = self.crossref.search_params(item, route or "any", dated=False, prefix=prefix)
+            if undated != dated:  # one more search, without the date filter
+                decision, cands = self._search(wanted, undated, ident, res)
+                via = via or "search without the date filter (title, authors)"
+        if decision.doi:
+            cand = next(c for c in cands if c.doi == decision.doi)
+            via = via or "search (title, authors, year)"
+            res.found["crossref"] = crossref_values(cand.work, role, decision.score, venue, via)
+
+    def _fetch(
+        self, wanted: Any, doi: str, ident: str, via: str, role: str, venue: str, res: Resolution
+    ) -> bool:
+        """Fetch one DOI and judge its work (as an identifier match when `ident`); True when
+        accepted (then in `res.found`)."""
+        body = self._ask(f"works/{doi}", doi=doi)
+        if body is None:
+            res.evidence.append({"source": "crossref", "doi": doi, "result": "not found"})
+            return False
+        cand = Candidate.of(self.crossref.works(body)[0])
+        decision = decide(wanted, [cand], ident)
+        verdict = decision.verdicts[0]
+        res.evidence.append(
+            {
+                "source": "crossref",
+                "doi": doi,
+                "via": via,
+                "result": "accepted" if decision.doi else "rejected",
+                "score": verdict.score,
+                "reasons": list(verdict.reasons),
+            }
+        )
+        if decision.doi:
+            res.found["crossref"] = crossref_values(cand.work, role, verdict.score, venue, via)
+        return bool(decision.doi)
+
+    def _dblp_doi(self, item: Item, res: Resolution) -> None:
+        """The DOI of the DBLP record the record's own URL id linked (a CVF paper's IEEE DOI,
+        say), when Crossref gave none: fetched and judged as an identifier match."""
+        db = res.found.get("dblp") or {}
+        doi = str(db.get("doi", "")).lower()
+        linked = str(db.get("via", "")).startswith("ee ")
+        if "crossref" in res.found or not linked or not doi or doi.startswith("10.48550/"):
+            return
+        if is_preprint(item) or res.errors:
+            return
+        if "crossref" not in res.asked:
+            res.asked.append("crossref")
+        wanted = self.crossref.wanted(item, self.crossref.route(item) or "any")
+        via = f"DOI of the DBLP record {db.get('key')} ({db['via']})"
+        self._fetch(wanted, doi, f"doi:{doi}", via, "venue", item.get("container-title", ""), res)
+
+    def _search(
+        self, wanted: Any, params: dict[str, Any], ident: str, res: Resolution
+    ) -> tuple[Decision, list[Candidate]]:
+        """One search, its candidates normalized on arrival and judged; the evidence added."""
         key = self.crossref.search_key(params)
-        body = self.cached("crossref", key, lambda: self.crossref.ask(self.session, search=params))
-        works = self.crossref.works(body) if body else []
-        decision = decide(wanted, works)
+        body = self._ask(key, search=params)
+        cands = [Candidate.of(w) for w in (self.crossref.works(body) if body else [])]
+        decision = decide(wanted, cands, ident)
         res.evidence.append(
             {
                 "source": "crossref",
                 "search": params["query_bibliographic"],
+                "dated": "from_pub_date" in params["filter"],
                 "result": decision.reason,
                 "doi": decision.doi,
                 "score": decision.score,
@@ -241,8 +269,4 @@ class Resolver:
                 ],
             }
         )
-        if decision.doi:
-            work = next(w for w in works if str(w.get("DOI", "")).lower() == decision.doi)
-            res.found["crossref"] = crossref_values(
-                work, role, decision.score, item.get("container-title", "")
-            )
+        return decision, cands

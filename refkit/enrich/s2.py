@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .. import ids
 from ..http import Blocked, Failed, Session
 from ..model import Item
 
@@ -22,18 +23,18 @@ PREPRINT_VENUES = ("", "arxiv.org", "arxiv")
 
 
 def ident(item: Item) -> str:
-    """The S2 id of a record from its own identifiers: `ARXIV:`, `DOI:` or `ACL:`; "" if none."""
+    """The S2 id of a record from its own identifiers: `ARXIV:`, `DOI:` or `ACL:` (from its
+    arXiv id, DOI or any form its URL names them in); "" if none."""
     custom = item.get("custom", {})
-    if custom.get("arxiv_id"):
-        return f"ARXIV:{custom['arxiv_id']}"
-    doi = str(item.get("DOI", ""))
+    url = ids.parse(item.get("URL", ""))
+    aid = custom.get("arxiv_id") or (url.value if url and url.kind == "arxiv" else "")
+    if aid:
+        return f"ARXIV:{aid}"
+    doi = str(item.get("DOI", "")) or (url.value if url and url.kind == "doi" else "")
     if doi and not doi.lower().startswith("10.48550/"):
         return f"DOI:{doi.lower()}"
-    url = item.get("URL", "")
-    if "aclanthology.org/" in url:
-        acl = url.split("aclanthology.org/", 1)[1].strip("/").removesuffix(".pdf")
-        if acl and "/" not in acl:
-            return f"ACL:{acl}"
+    if url and url.kind == "acl":
+        return f"ACL:{url.value}"
     return ""
 
 

@@ -10,7 +10,6 @@ DBLP search. An S2 paper that knows only the preprint: no DBLP request. Answers 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -18,12 +17,13 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .. import venues
-from ..cache import Cache
+from ..cache import Cache, Lookups
 from ..errors import NetworkError
 from ..http import Failed, Session
 from ..model import Item, plain
 from . import dblp, published, s2
 from .markup import fold
+from .routes import is_preprint
 
 Raw = dict[str, "str | None | Exception"]
 
@@ -38,6 +38,7 @@ class Scholar:
         s2_source: s2.S2 | None,
         dblp_url: str | None,
         mode: str,
+        lookups: Lookups | None = None,
     ) -> None:
         self.session, self.cache, self.s2, self.dblp_url, self.mode = (
             session,
@@ -46,31 +47,11 @@ class Scholar:
             dblp_url,
             mode,
         )
-        self._guard = threading.Lock()
-        self._keys: dict[tuple[str, str], threading.Lock] = {}
-        self._fetched: set[tuple[str, str]] = set()  # asked in this run (refresh: once)
+        self.lookups = lookups or Lookups(cache, mode == "refresh")
         self.source = {
             "s2": f"s2 {s2_source.url}" if s2_source else "s2",
             "dblp": f"dblp {dblp_url}",
         }
-
-    def cached(self, source: str, key: str, fetch: Callable[[], str | None]) -> str | None:
-        """The cached answer, else `fetch`'s (stored); two records asking the same thing at
-        once wait for one request (one lock per key)."""
-        with self._guard:
-            lock = self._keys.setdefault((source, key), threading.Lock())
-        with lock:
-            if self.mode != "refresh" or (source, key) in self._fetched:
-                hit = self.cache.get(self.source[source], key)
-                if hit is not None:
-                    return hit.body if hit.found else None
-            try:
-                body = fetch()
-            except dblp.NotFound:
-                body = None
-            self.cache.put(self.source[source], key, body)
-            self._fetched.add((source, key))
-            return body
 
     # --- S2 ---------------------------------------------------------------------------------
     def papers(self, items: list[Item]) -> Raw:
@@ -109,13 +90,15 @@ class Scholar:
                 res.evidence.append({"source": "s2", "id": sid, "result": "found", **hint})
         if not self.dblp_url:
             return
-        preprint = item.get("type") == "article"
+        preprint = is_preprint(item)
         key = (hint or {}).get("dblp", "")
         linked = bool(key) and not s2.is_corr(key)
         if linked:
             res.asked.append("dblp")
-            body = self.cached(
-                "dblp", f"rec/{key}", lambda: dblp.ask(self.session, self.dblp_url or "", key=key)
+            body = self.lookups.get(
+                self.source["dblp"],
+                f"rec/{key}",
+                lambda: dblp.ask(self.session, self.dblp_url or "", key=key),
             )
             pubs = [_read(dblp.read_bib, body, key)] if body else []
             where = f"rec {key} (S2's DBLP key)"
@@ -125,8 +108,10 @@ class Scholar:
                 (n.get("family", "") for n in item.get("author", []) if n.get("family")), ""
             )
             q = dblp.query(plain(item, "title"), first)
-            body = self.cached(
-                "dblp", dblp.search_key(q), lambda: dblp.ask(self.session, self.dblp_url or "", q=q)
+            body = self.lookups.get(
+                self.source["dblp"],
+                dblp.search_key(q),
+                lambda: dblp.ask(self.session, self.dblp_url or "", q=q),
             )
             pubs = _read(dblp.read_search, body, q) if body else []
             where = f"search {q!r}"
@@ -136,7 +121,8 @@ class Scholar:
             )
             return
         arxiv_year = int((res.found.get("arxiv") or {}).get("year") or 0)
-        decision = published.decide(published.wanted(item, arxiv_year), pubs, linked)
+        want = published.wanted(item, arxiv_year)
+        decision = published.decide(want, pubs, linked)
         res.evidence.append(
             {
                 "source": "dblp",
@@ -147,9 +133,10 @@ class Scholar:
         )
         pub = decision.pub
         if pub is not None:
-            res.found["dblp"] = {k: pub[k] for k in sorted(pub) if k != "author"} | {
-                "via": "s2" if linked else "search"
-            }
+            by_id = bool(want.ident) and want.ident in published.edition_ids(pub)
+            via = "s2" if linked else f"ee {want.ident}" if by_id else "search"
+            res.found["dblp"] = {k: pub[k] for k in sorted(pub) if k not in ("author", "ee")}
+            res.found["dblp"]["via"] = via
         if preprint:
             self._published(item, pub, hint, res)
 

@@ -3,8 +3,8 @@
 Entry types (item type -> bibtex / biblatex):
   paper-conference  @inproceedings (booktitle; biblatex also eventtitle)
   article-journal   @article (journal / journaltitle)
-  article + arXiv   @misc with eprint, archivePrefix, primaryClass (arXiv's own export) /
-                    @online with eprinttype = {arxiv}, eprint, eprintclass
+  article + arXiv   @misc with eprint, eprinttype = {arxiv}, primaryClass /
+                    @online with eprint, eprinttype = {arxiv}, eprintclass
   article, no arXiv @misc with url (a record with no venue)
   post-weblog       @misc with howpublished = blog name / @online with organization
   software          @misc with howpublished = {GitHub repository} / @software
@@ -18,7 +18,10 @@ which are written as RFC 3986 URLs (uri.py: a space, brace, backslash, `^` or no
 character percent-encoded) that `\\url` and biblatex's verbatim fields typeset as they are.
 Extra fields that styles ignore travel with each entry: `keywords` (escaped: `kv\\_cache`),
 `verba` (the code repository URL: biblatex's data model has no `code` field, and `verba` is its
-verbatim field valid for every entry type, ignored by BibTeX styles), `shorttitle`;
+verbatim field valid for every entry type, ignored by BibTeX styles), `annote` ("Code: <url>",
+escaped: the field Zotero's BibTeX.js turns into a child note, which it does not do for
+`verba`; biblatex's `annotation`, printed by neither BibTeX's nor biblatex's standard styles),
+`shorttitle`;
 `custom.venue_note` ("oral") becomes `note = {Oral presentation}`. Both dialects are clean under
 `biber --validate-datamodel`: no `publisher` on @misc/@online/@software or biblatex's @article
 (software's maker is `organization`).
@@ -47,11 +50,11 @@ _RANGE = re.compile(r"\s*[-\u2010-\u2015]+\s*")  # a page range's dash, however 
 ORDER = (
     "author", "title", "shorttitle", "booktitle", "eventtitle", "journal", "journaltitle",
     "howpublished", "organization", "publisher", "volume", "number", "pages", "year", "month",
-    "date", "doi", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass", "url",
-    "note", "key", "label", "keywords", "verba",
+    "date", "doi", "eprint", "eprinttype", "primaryclass", "eprintclass", "url",
+    "note", "key", "label", "keywords", "verba", "annote",
 )  # fmt: skip
 # Field names as written (BibTeX is case-insensitive; these are the customary spellings).
-SPELLING = {"archiveprefix": "archivePrefix", "primaryclass": "primaryClass"}
+SPELLING = {"primaryclass": "primaryClass"}
 # Fields written as URLs: every character RFC 3986 does not allow is percent-encoded (uri.py).
 URLS = {"doi", "url", "verba", "eprint"}
 
@@ -170,12 +173,9 @@ def fields(item: Item, dialect: str) -> dict[str, str]:
     arxiv = custom.get("arxiv_id", "")
     if arxiv:
         f["eprint"] = arxiv
-        if biblatex:
-            f["eprinttype"] = "arxiv"
-            f["eprintclass"] = text(custom.get("arxiv_class", ""))
-        else:
-            f["archiveprefix"] = "arXiv"
-            f["primaryclass"] = text(custom.get("arxiv_class", ""))
+        f["eprinttype"] = "arxiv"  # Zotero's BibTeX.js reads `eprint` only with `eprinttype`
+        # not archivePrefix too: biber reads it as eprinttype and flags the pair as invalid
+        f["primaryclass" if ascii_only else "eprintclass"] = text(custom.get("arxiv_class", ""))
     f["url"] = item.get("URL", "")
     notes = [text(item.get("note", ""))]
     venue_note = latex.clean(custom.get("venue_note", ""))
@@ -184,6 +184,8 @@ def fields(item: Item, dialect: str) -> dict[str, str]:
     f["note"] = ". ".join(n for n in notes if n)
     f["keywords"] = ", ".join(text(w) for w in custom.get("keywords", []) if latex.clean(w))
     f["verba"] = custom.get("code_url", "")
+    if custom.get("code_url"):  # a child note in Zotero; no BibTeX or biblatex style prints it
+        f["annote"] = text("Code: " + uri.encode(latex.clean(custom["code_url"])))
     return {k: v for k, v in f.items() if v}
 
 

@@ -6,6 +6,20 @@ the code repository is `custom.code_url`, the keywords are `keyword` (CSL's comm
 variable) and `custom.keywords`. Nothing is copied into `note`: CSL styles print `note` in the
 bibliography, so "Code: <url>" would appear in every reference. A title with TeX math is CSL rich
 text (`H<sub>2</sub>O`); its TeX (`custom.tex`, for the .bib) is left out.
+
+Written so Zotero's importer (zotero/translators `CSL JSON.js`, which refuses a whole file when
+one item's type is not in its list) takes every item whole:
+- `software` is written `document`: `CSL JSON.js` lacks CSL 1.0.2's `software`, and its only
+  route to Zotero's computerProgram is `book` plus a `version` the list does not have. A
+  `document` is valid CSL, renders as `software` does in pandoc's default style, and arrives as
+  Zotero's document with its maker as publisher.
+- A name's particle and suffix are part of `family` ("do Nascimento", "King, Jr."): Zotero
+  drops `non-dropping-particle` and `suffix`; pandoc's citeproc still finds a lowercase
+  particle in `family` and sorts and prints the name as before (checked by hand).
+- A paper that is not itself the preprint but has an arXiv id gets `note: "arXiv: <id>"`,
+  which Zotero keeps in Extra (a preprint's id is already `number`, Zotero's archive ID).
+Zotero reads neither `keyword` nor `custom`: tags and the code URL cannot reach Zotero from
+CSL-JSON (the README's import table).
 """
 
 from __future__ import annotations
@@ -13,11 +27,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Item
+from ..model import Item, Name
 from .bibtex import key
 
 FIRST = ("id", "citation-key", "type")
 OMIT = ("tex",)  # custom keys the CSL-JSON leaves out
+TYPES = {"software": "document"}  # CSL types Zotero's importer refuses -> what it takes
 
 
 def _sorted(value: Any) -> Any:
@@ -28,16 +43,33 @@ def _sorted(value: Any) -> Any:
     return value
 
 
+def name(n: Name) -> Name:
+    """A CSL name with its particle and suffix folded into `family` (see above)."""
+    if "non-dropping-particle" not in n and "suffix" not in n:
+        return n
+    out = Name(**{k: v for k, v in n.items() if k not in ("non-dropping-particle", "suffix")})  # type: ignore[typeddict-item]
+    family = " ".join(x for x in (n.get("non-dropping-particle", ""), n.get("family", "")) if x)
+    out["family"] = ", ".join(x for x in (family, n.get("suffix", "")) if x)
+    return out
+
+
 def convert(item: Item) -> dict[str, Any]:
     """One item as a CSL-JSON object: id/citation-key/type first, then keys sorted."""
     k = key(item)
-    out: dict[str, Any] = {"id": k, "citation-key": k, "type": item.get("type", "article")}
-    for name in sorted(item):
-        value = item[name]  # type: ignore[literal-required]
-        if name == "custom":
+    kind = item.get("type", "article")
+    out: dict[str, Any] = {"id": k, "citation-key": k, "type": TYPES.get(kind, kind)}
+    extra: dict[str, Any] = {}
+    arxiv = item.get("custom", {}).get("arxiv_id", "")
+    if arxiv and not item.get("number"):
+        extra["note"] = "\n".join(x for x in (item.get("note", ""), f"arXiv: {arxiv}") if x)
+    if item.get("author"):
+        extra["author"] = [name(n) for n in item["author"]]
+    for var in sorted({*item, *extra}):
+        value = extra[var] if var in extra else item[var]  # type: ignore[literal-required]
+        if var == "custom":
             value = {k: v for k, v in value.items() if k not in OMIT}
-        if name not in FIRST and value not in ("", None, [], {}):
-            out[name] = _sorted(value)
+        if var not in FIRST and value not in ("", None, [], {}):
+            out[var] = _sorted(value)
     return out
 
 

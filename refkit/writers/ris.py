@@ -1,16 +1,21 @@
 """RIS output, table-driven: one record per item, one tag per line, `ER` closing each record.
 
 TY per item type: paper-conference CONF, article-journal JOUR, post-weblog BLOG, software COMP,
-arXiv preprint UNPB, article without a venue GEN. Why UNPB for preprints: RIS has no preprint
-type. Zotero's RIS translator (zotero/translators RIS.js, 2023) maps no TY to its `preprint`
-item type; UNPB, like JOUR and GEN, lands as a journal article there, so nothing is lost in
-Zotero, while EndNote and the RIS spec read UNPB as "Unpublished work", the closest type they
-have (JOUR would claim a journal that does not exist). `PB - arXiv` and the arXiv DOI say where.
+arXiv preprint RPRT, article without a venue GEN. RIS has no preprint type, and Zotero's RIS
+reader (zotero/translators RIS.js) maps none to its `preprint`: UNPB ("unpublished work") and
+GEN land there as a journal article with no journal. RPRT is a report in Zotero, EndNote and
+Mendeley, and the RIS spec's report tags say exactly what a preprint has: `PB` the institution
+(arXiv), `SN` the report number (`arXiv:<id>`), `M3` the type ("Preprint"). Zotero's report keeps
+each of them, in the same base fields as its preprint type (publisher -> repository, number ->
+archive ID), so changing the item's type to Preprint in Zotero keeps them too.
+Another record with an arXiv id (a conference or journal paper) has `DB - arXiv` and `AN - <id>`:
+the spec's database name and accession number, valid in every type; Zotero's Archive and Loc. in
+Archive. (The tags Zotero would put into Extra, M1 and M2, mean an issue or nothing in the spec.)
 
 Tags: ID (the citation key), AU one per author ("Family, Given, Suffix"; an organisation as one
-name), TI, ST (title-short; math as Unicode text, `H₂O`), T2 (proceedings, journal or blog; C3 too for CONF,
-where Zotero and EndNote read the proceedings title), PY, DA (YYYY/MM/DD/), PB, VL,
-IS, SP/EP, DO, UR, KW one per keyword, N1 notes ("Oral presentation", "Code: <url>": N1 becomes
+name), TI, ST (title-short; math as Unicode text, `H₂O`), T2 (journal or blog; for CONF the conference's
+name, else the proceedings), C3 (CONF: the proceedings title, as Zotero and EndNote read it), PY, DA (YYYY/MM/DD/), PB, VL,
+IS, SP/EP, SN, M3, DO, DB, AN, UR, KW one per keyword, N1 notes ("Oral presentation", "Code: <url>": N1 becomes
 a Zotero note and an EndNote note; the code URL is not an attachment, so not L1). Lines end
 with CR LF as the RIS specification asks.
 """
@@ -29,7 +34,7 @@ TYPES = {
     "software": "COMP",
     "article": "GEN",
 }
-PREPRINT = "UNPB"
+PREPRINT = "RPRT"
 EOL = "\r\n"
 _SPACE = re.compile(r"\s+")
 
@@ -70,12 +75,16 @@ def tags(item: Item) -> list[tuple[str, str]]:
     parts = (item.get("issued", {}).get("date-parts") or [[]])[0]
     date = "/".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts[:3]) if p)
     first, _, last = item.get("page", "").replace("--", "-").partition("-")
+    arxiv = item.get("custom", {}).get("arxiv_id", "")
+    preprint = ris_type(item) == PREPRINT
+    # RIS's CONF: T2 is the conference's name (ICLR 2023), C3 the proceedings' title
+    conference = item.get("event-title", "") if item.get("type") == "paper-conference" else ""
     pairs: list[tuple[str, str]] = [("TY", ris_type(item)), ("ID", key(item))]
     pairs += [("AU", name(n)) for n in item.get("author", [])]
     pairs += [
         ("TI", plain(item, "title")),
         ("ST", plain(item, "title-short")),
-        ("T2", item.get("container-title", "")),
+        ("T2", conference or item.get("container-title", "")),
         ("C3", item.get("container-title", "") if item.get("type") == "paper-conference" else ""),
         ("PY", str(year(item)) if year(item) else ""),
         ("DA", date + "/" * (4 - date.count("/") - 1) if date else ""),
@@ -84,7 +93,11 @@ def tags(item: Item) -> list[tuple[str, str]]:
         ("IS", item.get("issue", "")),
         ("SP", first),
         ("EP", last),
+        ("SN", (item.get("number") or f"arXiv:{arxiv}") if preprint else ""),
+        ("M3", "Preprint" if preprint else ""),
         ("DO", item.get("DOI", "")),
+        ("DB", "arXiv" if arxiv and not preprint else ""),
+        ("AN", arxiv if not preprint else ""),
         ("UR", item.get("URL", "")),
     ]
     pairs += [("KW", k) for k in item.get("custom", {}).get("keywords", [])]

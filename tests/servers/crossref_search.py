@@ -146,7 +146,12 @@ OTHER_PARAMS = frozenset(
         "mailto",
     ]
 )
-_DATE_FIELDS = {"pub": ("published-print", "published-online", "issued"), "issued": ("issued",)}
+# pub-date: the published date (the earliest of print and online) or issued; a work with none
+# of them is left out of every date-filtered query, as Crossref does (issue #16)
+_DATE_FIELDS = {
+    "pub": ("published-print", "published-online", "published", "issued"),
+    "issued": ("issued",),
+}
 _DATE_FIELDS.update({k: (f"published-{k}",) for k in ("online", "print")})
 _DATE_FIELDS.update({k: (k,) for k in ("posted", "accepted", "created")})
 _DATE_FIELDS.update({"deposit": ("deposited",), "index": ("indexed",), "update": ("deposited",)})

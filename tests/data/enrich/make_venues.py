@@ -106,9 +106,24 @@ def venue_fields(rec: dict[str, Any], kind: str) -> dict[str, Any]:
             "issued": date([year, 6]),
             "journal_ref": f"{kind.upper()} {year}",
         }
-        if kind == "icnn":  # the recorded IEEE proceedings item has issued [[null]]
-            fields.update({"issued": {"date-parts": [[None]]}, "published": date([year])})
-            fields.pop("published-print")
+        if kind == "icnn":  # like the recorded IEEE proceedings item: issued [[null]], no
+            # other date, and the Xplore document number in its full-text link and landing page
+            number = fields["DOI"].rsplit(".", 1)[-1]
+            fields.update({"issued": {"date-parts": [[None]]}})
+            for undated in ("published-print", "published"):
+                fields.pop(undated)
+            fields["link"] = [
+                {
+                    "URL": f"http://xplorestaging.ieee.org/ielx2/1059/6844/00{number}.pdf"
+                    f"?arnumber={number}",
+                    "content-type": "unspecified",
+                    "content-version": "vor",
+                    "intended-application": "similarity-checking",
+                }
+            ]
+            fields["resource"] = {
+                "primary": {"URL": f"http://ieeexplore.ieee.org/document/{number}/"}
+            }
         return fields
     if kind == "eccv":
         isbn = "978-3-030-01237-3" if year == 2018 else "978-3-031-19775-8"
