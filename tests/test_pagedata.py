@@ -101,3 +101,12 @@ def test_long_venue_names_get_short_distinct_file_names() -> None:
     assert exports._slug(a) != exports._slug(b)
     assert len(exports._slug(a)) == exports.SLUG_MAX
     assert exports._slug("ACL Findings") == "acl-findings"
+
+
+@pytest.mark.parametrize("fmt", list(pagedata.FRAMES))
+def test_the_writers_output_cuts_at_the_seams(items: list[Item], fmt: str) -> None:
+    """The fast path holds for refkit's own writers (otherwise `export --all` silently writes
+    every paper a second time): a change to a writer's layout must update FRAMES."""
+    frame = pagedata.FRAMES[fmt]
+    whole = writers.get(frame.writer).write(items)
+    assert pagedata._seams(whole, frame, [key(i) for i in items]) is not None
