@@ -19,7 +19,6 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from importlib import resources
 from urllib.parse import quote
@@ -59,10 +58,8 @@ def render(
     done = cuts if cuts is not None else pagedata.cuts(ordered, wholes)
     if compress is None:
         compress = pagedata.size(done) > COMPRESS_OVER
-    with ThreadPoolExecutor(max_workers=1) as pool:  # zlib compresses outside the GIL
-        packed = pool.submit(_data, done, compress)
-        sections = _sections(ordered, published or {})
-        blob, data_type = packed.result()
+    blob, data_type = _data(done, compress)
+    sections = _sections(ordered, published or {})
     web = resources.files("refkit") / "web"
     css = "\n" + (web / "page.css").read_text(encoding="utf-8")
     js = "\n" + (web / "page.js").read_text(encoding="utf-8")
