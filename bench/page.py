@@ -45,7 +45,7 @@ def first_render(browser: Any, url: str) -> tuple[float, float]:
     pg = ctx.new_page()
     pg.goto(url)
     pg.wait_for_function(
-        "performance.getEntriesByName('refkit-ready').length > 0"
+        "() => performance.getEntriesByName('refkit-ready').length > 0"
         " && performance.getEntriesByName('first-contentful-paint').length > 0"
     )
     fcp, ready = pg.evaluate(
@@ -61,13 +61,13 @@ def keystrokes(browser: Any, url: str) -> tuple[list[float], int]:
     ctx.grant_permissions(["clipboard-read", "clipboard-write"])
     pg = ctx.new_page()
     pg.goto(url)
-    pg.wait_for_function("performance.getEntriesByName('refkit-ready').length > 0")
+    pg.wait_for_function("() => performance.getEntriesByName('refkit-ready').length > 0")
     pg.evaluate(PROBE)
     pg.focus('input[type="search"]')
     keys = list(WORD) + ["Backspace"] * len(WORD)
     for n, key in enumerate(keys, 1):
         pg.keyboard.press(key)
-        pg.wait_for_function(f"window.__lat.length >= {n}")
+        pg.wait_for_function(f"() => window.__lat.length >= {n}")
     lat: list[float] = pg.evaluate("window.__lat")
     shown = pg.locator("li[data-key]:not([hidden])").count()
     ctx.close()
@@ -80,12 +80,12 @@ def copy_all(browser: Any, url: str) -> tuple[float, int]:
     ctx.grant_permissions(["clipboard-read", "clipboard-write"])
     pg = ctx.new_page()
     pg.goto(url)
-    pg.wait_for_function("performance.getEntriesByName('refkit-ready').length > 0")
+    pg.wait_for_function("() => performance.getEntriesByName('refkit-ready').length > 0")
     pg.click("#select-shown")  # ids, not roles: a role query walks 10,000 buttons
     pg.select_option('select[name="format"]', "csl-json")
     start = time.perf_counter()
     pg.click("#copy")
-    pg.wait_for_function("document.querySelector('#status').textContent.startsWith('Copied')")
+    pg.wait_for_function("() => document.querySelector('#status').textContent.startsWith('Copied')")
     took = time.perf_counter() - start
     size = len(pg.evaluate("navigator.clipboard.readText()").encode())
     ctx.close()

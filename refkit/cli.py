@@ -174,7 +174,7 @@ def export(
         files = exports.render(items, loaded.published)
         if check:
             stale = exports.stale(root, files)
-            if lockfile.load(lock_path) != new_lock:
+            if loaded.old_lock != new_lock:
                 stale.append(lock_path.name)
             if stale:
                 raise _stale_error(root, stale)
@@ -332,6 +332,36 @@ def add(
         raise _Exit(1, result.summary(dry_run))
     if len(result.outcomes) > 1:
         click.echo(f"refkit: {result.summary(dry_run)}", err=True)
+
+
+@cli.command()
+@meta_option
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),  # findings.FORMATS
+    default="text",
+    show_default=True,
+    help="text: path:line: error|warning: message; github: workflow commands that annotate a "
+    "pull request; json: one object for tools.",
+)
+@click.option("--strict", is_flag=True, help="Warnings are errors too (exit 1).")
+def check(meta_dir: Path, fmt: str, strict: bool) -> None:
+    """Check the list: the same paper twice, years before the arXiv id, URLs that are not
+    http(s), files that do not parse (errors, exit 1); unknown venues and keywords, published
+    preprints, entries without authors (warnings). Reads the records and refkit.lock only."""
+    import os
+
+    from .check import check as run_check
+    from .findings import render
+
+    result = run_check(meta_dir, strict)
+    click.echo(render(result, fmt, os.environ.get("GITHUB_WORKSPACE")), nl=False)
+    summary = f"{result.errors} error(s), {result.warnings} warning(s) in {result.records} records"
+    if result.errors:
+        raise _Exit(1, f"check: {summary}; fix the errors above")
+    click.echo(f"refkit: check: {summary}", err=True)
 
 
 def _mode(refresh: bool, frozen: bool, offline: bool) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -10,9 +11,11 @@ from pathlib import Path
 from . import page, venues, writers
 from .files import write_atomic
 from .model import Item
+from .writers.bibtex import key
 
 BY_VENUE = "by-venue"
 PAGE = "index.html"
+SLUG_MAX = 80  # characters of a by-venue file name before ".bib" (file systems allow 255 bytes)
 # file name -> format name, for the whole list
 WHOLE = {
     "papers.bib": "bibtex",
@@ -24,16 +27,33 @@ WHOLE = {
 
 def render(items: list[Item], published: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every file of `exports/`, as relative path -> text. `published`: record id -> the
-    published version of a preprint, linked from the page."""
-    files = {name: writers.get(fmt).write(items) for name, fmt in WHOLE.items()}
-    files[PAGE] = page.render(items, published, wholes={WHOLE[n]: files[n] for n in WHOLE})
-    groups: dict[str, list[Item]] = defaultdict(list)
-    for item in items:
-        groups[venues.slug(item["custom"]["venue_key"])].append(item)
-    bibtex = writers.get("bibtex")
+    published version of a preprint, linked from the page.
+
+    Each writer runs once, over the whole list: the page's entries are cut from that text
+    (pagedata.py, which checks the cut), and each venue's .bib is its papers' BibTeX entries
+    from it, as the writer joins them (`bibtex.write(group)`, checked on a sample the same way)."""
+    ordered = sorted(items, key=key)
+    files = {name: writers.get(fmt).write(ordered) for name, fmt in WHOLE.items()}
+    cuts = page.pagedata.cuts(ordered, {WHOLE[n]: files[n] for n in WHOLE})
+    files[PAGE] = page.render(ordered, published, cuts=cuts)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(ordered):
+        groups[_slug(item["custom"]["venue_key"])].append(i)
+    bib, frame = cuts["bib"], page.FRAMES["bib"]
     for slug, group in sorted(groups.items()):
-        files[f"{BY_VENUE}/{slug}.bib"] = bibtex.write(group)
+        text = frame.sep.join([bib.entry(i) for i in group])
+        files[f"{BY_VENUE}/{slug}.bib"] = frame.head + text + frame.tail
     return files
+
+
+def _slug(venue: str) -> str:
+    """The venue's .bib file name: venues.slug, shortened (with a hash of the venue, so two
+    long names stay apart) where a record's venue label is too long for a file name."""
+    name = venues.slug(venue)
+    if len(name) <= SLUG_MAX:
+        return name
+    digest = hashlib.sha256(venue.encode("utf-8")).hexdigest()[:10]
+    return f"{name[: SLUG_MAX - 11].rstrip('-')}-{digest}"
 
 
 def stale(root: Path, files: dict[str, str]) -> list[str]:

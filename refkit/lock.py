@@ -35,7 +35,11 @@ def path_for(meta_dir: Path) -> Path:
 def load(path: Path) -> Lock:
     """Read a lock file; a missing file is an empty lock."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        fast = _fast(text)
+        if fast is not None:
+            return fast
+        data = tomllib.loads(text)
     except FileNotFoundError:
         return {}
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -84,6 +88,63 @@ def _table(rid: str, entry: dict[str, Any]) -> str:
         else:
             return tomli_w.dumps({"records": {rid: entry}})
     return "".join(lines)
+
+
+_HEADER = re.compile(r'\[records\.(?:([A-Za-z0-9_-]+)|"([^\x00-\x08\x0a-\x1f\x7f"\\]*)")\]')
+_FIELD = re.compile(
+    r'([A-Za-z0-9_-]+) = (?:"([^\x00-\x08\x0a-\x1f\x7f"\\]*)"|(-?(?:0|[1-9][0-9]*))|(\[\]?))'
+)
+_ITEM = re.compile(r'    "([^\x00-\x08\x0a-\x1f\x7f"\\]*)",')
+_COMMENT = re.compile(r"#[^\x00-\x08\x0a-\x1f\x7f]*")
+
+
+def _fast(text: str) -> Lock | None:
+    """The records of a lock in the shape `_table` writes (plain strings, integers, lists of
+    plain strings; one line each, no duplicates), read line by line, as tomllib reads them; None
+    for anything else, which tomllib then reads (or rejects). tomllib is pure Python: reading a
+    10,000-record lock took a fifth of a second. tests/test_lock.py checks the two agree."""
+    records: Lock = {}
+    entry: dict[str, Any] | None = None
+    values: list[str] | None = None  # an open list
+    for line in text.split("\n"):
+        if values is not None:
+            item = _ITEM.fullmatch(line)
+            if item:
+                values.append(item.group(1))
+            elif line == "]":
+                values = None
+            else:
+                return None
+        elif not line or _COMMENT.fullmatch(line):
+            continue
+        elif line.startswith("["):
+            head = _HEADER.fullmatch(line)
+            if not head:
+                return None
+            rid = head.group(1) if head.group(1) is not None else head.group(2)
+            if rid in records:
+                return None
+            entry = records[rid] = {}
+        else:
+            field = _FIELD.fullmatch(line)
+            if not field:
+                return None
+            name, string, number, bracket = field.groups()
+            if entry is None:  # before the first table: only `version = N`
+                if name != "version" or number is None:
+                    return None
+                continue
+            if name in entry:
+                return None
+            if string is not None:
+                entry[name] = string
+            elif number is not None:
+                entry[name] = int(number)
+            elif bracket == "[]":
+                entry[name] = []
+            else:
+                values = entry[name] = []
+    return records if values is None else None
 
 
 def save(lock: Lock, path: Path) -> bool:

@@ -56,6 +56,11 @@ def load_items(meta_dir: Path) -> list[Item]:
     return normalize(records, lockfile.load(lockfile.path_for(meta_dir)))[0]
 
 
+def to_item(rec: Record) -> Item:
+    """One record as an item, before keys are assigned and without warnings (`refkit check`)."""
+    return _item(rec)
+
+
 def _item(rec: Record) -> Item:
     venue, status = venues.lookup(rec.where)
     venue = venue or venues.unknown(" ".join(rec.where.split()))

@@ -22,6 +22,7 @@ class Loaded:
     problems: list[str]  # bad records skipped with keep_going
     summary: list[str]  # one-line messages for the end of the run
     published: dict[str, str] = field(default_factory=dict)  # preprint id -> published version
+    old_lock: Lock = field(default_factory=dict)  # refkit.lock as read (`export --all --check`)
 
 
 def load(
@@ -40,7 +41,7 @@ def load(
     if report_path:
         report.write(report_path, result.report)
     published = {line["id"]: line["published"] for line in result.report if line.get("published")}
-    return Loaded(result.items, result.lock, problems, result.summary, published)
+    return Loaded(result.items, result.lock, problems, result.summary, published, old)
 
 
 def select(

@@ -133,6 +133,17 @@ def read(meta_dir: Path, keep_going: bool = False) -> tuple[list[Record], list[s
     return records, problems
 
 
+def files(meta_dir: Path) -> list[str]:
+    """Every record file under `meta_dir`, relative to it, in the order `read` reads them."""
+    return _files(meta_dir)
+
+
+def read_one(path: Path, rel: str) -> Record | None:
+    """One file as `read` reads it, warning about nothing: its record, or None for a file that
+    holds no record message. Raises `InputError` (`path:line[:col]: ...`) as `read` reports."""
+    return _read(path, rel)[0]
+
+
 def _files(meta_dir: Path) -> list[str]:
     """Every *.prototxt under `meta_dir`, relative to it ("2023/gptq.prototxt"), in path order
     (os.walk and strings: a third of the cost of rglob and Path objects on 10,000 files)."""

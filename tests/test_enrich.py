@@ -40,7 +40,7 @@ def closed_port() -> str:
 
 @pytest.fixture(scope="module")
 def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Enrichment, Path, int, int]:
-    """One cold run over the 125 records: (result, cache dir, crossref requests, violations,
+    """One cold run over the 124 records: (result, cache dir, crossref requests, violations,
     (crossref url, arxiv url))."""
     cache = tmp_path_factory.mktemp("cache")
     with CrossrefServer(WORKS, limits=FAST) as cr, ArxivServer(ENTRIES) as ax:

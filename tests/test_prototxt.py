@@ -28,7 +28,7 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
 def test_reads_the_whole_list() -> None:
     records, problems = read(META)
     assert problems == []
-    assert len(records) == 125
+    assert len(records) == 124
     gptq = next(r for r in records if r.id == "2023/gptq")
     assert gptq.title.startswith("GPTQ: Accurate Post-Training Quantization")
     assert (
@@ -40,11 +40,17 @@ def test_reads_the_whole_list() -> None:
     assert gptq.code_url == "https://github.com/IST-DASLab/gptq"
 
 
-def test_ids_are_paths_so_a_stem_used_twice_stays_two_records() -> None:
-    records, _ = read(META)
+def test_ids_are_paths_so_a_stem_used_twice_stays_two_records(tmp_path: Path) -> None:
+    # the list once filed Sparse-IFT as 2023/Sparse-IFT and 2024/Sparse-IFT (issue #15)
+    text = (META / "2024/Sparse-IFT.prototxt").read_text(encoding="utf-8")
+    for year in ("2023", "2024"):
+        (tmp_path / "meta" / year).mkdir(parents=True)
+        (tmp_path / "meta" / year / "Sparse-IFT.prototxt").write_text(text, encoding="utf-8")
+    records, _ = read(tmp_path / "meta")
     ids = [r.id for r in records]
-    assert "2023/Sparse-IFT" in ids and "2024/Sparse-IFT" in ids
+    assert ids == ["2023/Sparse-IFT", "2024/Sparse-IFT"]
     assert len(set(ids)) == len(ids)
+    assert len({r.id for r in read(META)[0]}) == len(read(META)[0])
 
 
 NEWER = """\

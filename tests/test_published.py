@@ -154,7 +154,8 @@ def test_full_author_lists_for_every_record_whose_identity_is_certain(cold) -> N
     fa = lines["2022/flashattention"]
     assert "completed" in fa and "Christopher" in fa["completed"]
     assert "completed" in lines["2023/gptq"]  # another order
-    assert any(s.startswith("3 author lists completed") for s in result.summary), result.summary
+    # the third, 2023/Sparse-IFT, left the list (issue #15: it was 2024/Sparse-IFT's preprint)
+    assert any(s.startswith("2 author lists completed") for s in result.summary), result.summary
 
 
 def test_requests_s2_one_batch_dblp_at_most_one_per_record_no_repeats(cold) -> None:

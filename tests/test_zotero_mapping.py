@@ -35,7 +35,7 @@ def test_every_mapped_item_validates_against_the_schema() -> None:
     from refkit.zotero.plan import Remote, plan
 
     p = plan(ITEMS, Remote(), {}, library="groups/1", root="refkit")
-    assert len([w for w in p.writes if not w.child]) == len(ITEMS) == 125
+    assert len([w for w in p.writes if not w.child]) == len(ITEMS) == 124
     problems = {w.record_id: _violations(w.data) for w in p.writes if _violations(w.data)}
     assert problems == {}
 
@@ -100,7 +100,7 @@ def test_names() -> None:
 
 def test_keys_are_valid_deterministic_and_distinct() -> None:
     keys = {m.item_key("groups/1", i["custom"]["record_id"]) for i in ITEMS}
-    assert len(keys) == 125
+    assert len(keys) == 124
     assert all(len(k) == 8 and set(k) <= set(m.KEY_ALPHABET) for k in keys)
     assert m.item_key("groups/1", "gptq") == m.item_key("groups/1", "gptq")
     assert m.item_key("groups/2", "gptq") != m.item_key("groups/1", "gptq")

@@ -79,7 +79,7 @@ def test_copy_of_a_refkit_item_is_not_refkits() -> None:
 @pytest.mark.parametrize(
     ("items", "children"),
     [
-        pytest.param(125, 90, id="the-list"),
+        pytest.param(124, 89, id="the-list"),
         pytest.param(10_000, 7_200, id="synthetic"),
         pytest.param(49, 49, id="pairs-straddle"),
         pytest.param(3, 0, id="no-children"),

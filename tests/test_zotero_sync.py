@@ -74,9 +74,9 @@ def test_first_sync_creates_everything_in_venue_collections(
     zs: ZoteroServer, tmp_path: Path
 ) -> None:
     result = sync(ITEMS, opts(zs, tmp_path))
-    assert (result.created, result.updated, result.unchanged) == (125, 0, 0)
+    assert (result.created, result.updated, result.unchanged) == (124, 0, 0)
     lib = zs.library(LIB)
-    assert len(refkit_items(zs)) == 125 and len(lib.items) == OBJECTS
+    assert len(refkit_items(zs)) == 124 and len(lib.items) == OBJECTS
     item_posts = [r for r in writes(zs) if r.path.endswith("/items")]
     assert len(item_posts) == math.ceil(OBJECTS / 50) and max(r.objects for r in item_posts) <= 50
     assert len([r for r in writes(zs) if r.path.endswith("/collections")]) == 1
@@ -97,7 +97,7 @@ def test_unchanged_resync_makes_no_write(zs: ZoteroServer, tmp_path: Path) -> No
         start = len(zs.requests)
         result = sync(ITEMS, opts(zs, tmp_path))
         assert writes(zs, start) == [] and len(reads(zs, start)) <= 3
-        assert result.unchanged == 125 and result.created == result.updated == 0
+        assert result.unchanged == 124 and result.created == result.updated == 0
 
 
 def test_one_changed_record_is_one_item_write(zs: ZoteroServer, tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_one_changed_record_is_one_item_write(zs: ZoteroServer, tmp_path: Path) 
     start = len(zs.requests)
     result = sync(edited(RID, title="GPTQ: a new title"), opts(zs, tmp_path))
     assert [(r.method, r.objects) for r in writes(zs, start)] == [("POST", 1)]
-    assert result.updated == 1 and result.unchanged == 124
+    assert result.updated == 1 and result.unchanged == 123
     assert refkit_items(zs)[RID]["title"] == "GPTQ: a new title"
 
 
@@ -122,8 +122,8 @@ def test_faults_converge_without_duplicates_or_losses(tmp_path: Path, fault: str
         zs.fault_rate = 0
         start = len(zs.requests)
         result = sync(ITEMS, opts(zs, tmp_path / "fresh"))
-        assert writes(zs, start) == [] and result.unchanged == 125
-        assert len(refkit_items(zs)) == 125 and len(zs.library(LIB).items) == OBJECTS
+        assert writes(zs, start) == [] and result.unchanged == 124
+        assert len(refkit_items(zs)) == 124 and len(zs.library(LIB).items) == OBJECTS
         assert any(r.injected for r in zs.requests)
 
 
@@ -192,17 +192,17 @@ def test_dry_run_writes_nothing(zs: ZoteroServer, tmp_path: Path) -> None:
     result = sync(ITEMS, opts(zs, tmp_path, dry_run=True))
     assert writes(zs) == [] and zs.library(LIB).items == {}
     lines = describe(result.plan)
-    assert lines[-1].startswith("125 to create") and "create collection 'refkit'" in lines
+    assert lines[-1].startswith("124 to create") and "create collection 'refkit'" in lines
 
 
 def test_lost_state_makes_no_duplicates(zs: ZoteroServer, tmp_path: Path) -> None:
     sync(ITEMS, opts(zs, tmp_path / "a"))
     start = len(zs.requests)
     result = sync(ITEMS, opts(zs, tmp_path / "b"))
-    assert writes(zs, start) == [] and result.unchanged == 125
+    assert writes(zs, start) == [] and result.unchanged == 124
     result = sync(edited(RID, title="GPTQ: after losing state"), opts(zs, None))
     assert result.updated == 1 and result.conflicts == []
-    assert len(refkit_items(zs)) == 125 and len(zs.library(LIB).items) == OBJECTS
+    assert len(refkit_items(zs)) == 124 and len(zs.library(LIB).items) == OBJECTS
 
 
 def test_venue_move_moves_collection(zs: ZoteroServer, tmp_path: Path) -> None:
