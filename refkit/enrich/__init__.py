@@ -200,34 +200,15 @@ def enrich(
         results = resolver.resolve(todo, options.progress)
         requests = resolver.session.requests - before_requests
     elif todo:
-        from ..cache import Cache, Lookups, default_dir
-        from .arxiv import Arxiv
-        from .crossref import Crossref
-        from .resolve import Resolver
-
         if not options.mailto and mode != "offline":
             log.warning(
                 "no contact address: Crossref's public pool (slower); set REFKIT_MAILTO to your e-mail"
             )
-        session = _session(options)
-        cache = Cache(options.cache_dir or default_dir())
-        run_mode = "offline" if mode == "offline" else "refresh" if mode == "refresh" else "normal"
-        lookups = Lookups(cache, run_mode == "refresh")
-        try:
-            resolver = Resolver(
-                session,
-                cache,
-                Arxiv(options.arxiv_url),
-                Crossref(options.crossref_url, options.mailto, options.timeout),
-                run_mode,
-                _scholar(options, session, cache, run_mode, lookups),
-                lookups,
-            )
-            results = resolver.resolve(todo, options.progress)
-        finally:
-            requests = session.requests
-            session.close()
-            cache.close()
+        with open_resolver(options) as own:
+            try:
+                results = own.resolve(todo, options.progress)
+            finally:
+                requests = own.session.requests
 
     today = date.today().isoformat()
     before = dict(lock)  # entries are replaced below, never changed in place
