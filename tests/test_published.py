@@ -29,7 +29,9 @@ def cold(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         with world() as w:
             result = enrich(items, {}, w.options(tmp / "cache"))
             warm = enrich(items, {}, w.options(tmp / "cache"))
+            offline = enrich(items, {}, w.options(tmp / "cache", mode="offline"))
             return {
+                "offline": offline,
                 "items": items,
                 "result": result,
                 "warm": warm,
@@ -171,6 +173,17 @@ def test_requests_s2_one_batch_dblp_at_most_one_per_record_no_repeats(cold) -> N
     print(f"DBLP requests: {len(dblp)} for {len(needing)} records needing a published version")
     assert cold["violations"] == 0 and cold["inside"] == 0
     assert cold["warm"].requests == 0 and cold["warm"].items == cold["result"].items
+
+
+def test_offline_reads_the_cached_s2_and_dblp_answers(cold) -> None:
+    """--offline with a warm cache and no lock pins what the online run pinned: the published
+    versions and proceedings data come from the cached S2 and DBLP answers."""
+    offline: Enrichment = cold["offline"]
+    assert offline.requests == 0 and not offline.not_enriched
+    assert offline.items == cold["result"].items
+    published = {rid: e.get("published") for rid, e in cold["result"].lock.items()}
+    assert sum(1 for p in published.values() if p) >= 25
+    assert {rid: e.get("published") for rid, e in offline.lock.items()} == published
 
 
 def test_dblp_429_retry_after_is_sat_out_and_s2_keyless_429s_are_backed_off(

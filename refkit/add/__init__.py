@@ -21,7 +21,7 @@ from .. import dupes, ids, paper_pb2
 from .. import lock as lockfile
 from ..enrich import Options, enrich, open_resolver
 from ..enrich.markup import fold
-from ..enrich.published import describe, needs
+from ..enrich.published import describe
 from ..enrich.resolve import Resolution
 from ..errors import InputError
 from ..files import write_new
@@ -281,14 +281,6 @@ def _drafts(
             todo[ident].message = (
                 f"could not check for a published version ({error}); nothing written; "
                 "rerun when the sources answer"
-            )
-            continue
-        if options.mode == "offline" and resolver.scholar is not None and needs(item):
-            # enrichment reads no Semantic Scholar or DBLP answer offline, not even cached ones
-            todo[ident].status = "failed"
-            todo[ident].message = (
-                "--offline cannot check for a published version (Semantic Scholar and DBLP "
-                "are asked only online); nothing written"
             )
             continue
         pub = done.lock.get(rid, {}).get("published")

@@ -94,7 +94,13 @@ class Resolver:
         if self.mode == "offline":  # the cache alone: no network wait to overlap, so no threads
             entries: Future = Future()
             entries.set_result(self.arxiv_entries(ids))
-            return {item["custom"]["record_id"]: self.one(item, entries) for item in items}
+            papers: Future | None = None
+            if self.scholar:  # cached S2 and DBLP answers count offline as Crossref's do
+                papers = Future()
+                papers.set_result(self.scholar.papers(items))
+            out = {item["custom"]["record_id"]: self.one(item, entries, papers) for item in items}
+            fill_proceedings(out.values())
+            return out
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             entries = pool.submit(self.arxiv_entries, ids)
             papers = pool.submit(self.scholar.papers, items) if self.scholar else None
