@@ -28,6 +28,9 @@ def refkit(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str
         "REFKIT_ARXIV_URL": CLOSED,
         "REFKIT_S2_URL": "off",  # S2 and DBLP not asked unless `env` names a server
         "REFKIT_DBLP_URL": "off",
+        "REFKIT_OPENREVIEW_URL": CLOSED,  # landing pages (refkit add) unreachable unless given
+        "REFKIT_PMLR_URL": CLOSED,
+        "REFKIT_NEURIPS_URL": CLOSED,
         **env,
     }
     cmd = [sys.executable, "-m", "refkit", *args]

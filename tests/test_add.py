@@ -297,21 +297,6 @@ def test_every_input_form_names_the_same_paper(tmp_path: Path) -> None:
     assert out.stdout.count("paper {") == 3
 
 
-def test_openreview_pmlr_and_neurips_urls_say_what_to_give_instead(tmp_path: Path) -> None:
-    root = copy_list(tmp_path)
-    urls = [
-        "https://openreview.net/forum?id=5mCaITRTmO",
-        "https://openreview.net/pdf?id=5mCaITRTmO",
-        "https://proceedings.mlr.press/v202/frantar23a.html",
-        "https://proceedings.neurips.cc/paper_files/paper/2022/hash/67d57c32e20fd0a7a302cb81d36e40d5-Abstract-Conference.html",
-    ]
-    out = refkit(root, "add", *urls)
-    assert out.returncode == 1
-    errors = [ln for ln in out.stderr.splitlines() if ln.startswith("refkit: error:")]
-    assert len(errors) == 4 and all("give the paper's arXiv id or DOI" in e for e in errors)
-    assert files(root / "meta") == files(ROOT / "meta")
-
-
 def test_duplicates_are_refused_and_the_others_added(tmp_path: Path) -> None:
     root = copy_list(tmp_path)
     # the list's 2023/gptq, by another version and URL; 2024/5JWFQDDP (LLM in a flash, an arXiv

@@ -2,7 +2,7 @@
 
 Per input: parse it (ids.py); refuse a paper the list has (dupes.py: arXiv id, DOI, ACL or other
 URL id, DBLP key, folded title), before and after the lookup; find it by identity (lookup.py:
-arXiv, Crossref); ask enrichment for its published version (S2, DBLP, Crossref, with the
+arXiv, Crossref; landing.py: an OpenReview, PMLR or NeurIPS paper's own page); ask enrichment for its published version (S2, DBLP, Crossref, with the
 published-version rules); write `meta/<year>/<name>.prototxt` (draft.py, recordfile.py), never
 over a file; then pin the new records' lookups in refkit.lock, so the next export asks nothing.
 One session (one set of rate limits) and the response cache serve all three steps.
@@ -29,6 +29,7 @@ from ..model import Item
 from ..normalize import normalize
 from ..prototxt import SUFFIX, Record, _read, read
 from ..recordfile import render
+from . import landing
 from .draft import Draft, draft, file_stem
 from .lookup import Found, find, ident_keys, parse_input
 
@@ -99,8 +100,13 @@ def run(
             f"(e.g. {the.problems[0]}); `refkit export` lists them"
         )
     todo: dict[ids.Ident, Outcome] = {}
+    pages: dict[ids.Ident, str] = {}  # landing pages (OpenReview, PMLR, NeurIPS)
     for outcome, (_, text) in zip(result.outcomes, inputs, strict=True):
         ident, why = parse_input(text)
+        if ident is not None and ident.kind in landing.KINDS:
+            pages.setdefault(ident, landing.page_url(ident, text))
+            if not pages[ident]:
+                ident, why = None, landing.NO_PAGE
         if ident is None:
             outcome.status, outcome.message = "failed", why
             continue
@@ -114,7 +120,7 @@ def run(
     if not todo:
         return result
     with open_resolver(options) as resolver:
-        drafts = _look_up(todo, the, keywords, options, resolver)
+        drafts = _look_up(todo, pages, the, keywords, options, resolver)
         written: dict[str, Outcome] = {}
         for ident, (d, keys) in drafts.items():
             rid = _place(todo[ident], str(ident), d, keys, the, dry_run)
@@ -159,13 +165,22 @@ def _keyword_warnings(keywords: list[str], the: _List) -> list[str]:
 
 
 def _look_up(
-    todo: dict[ids.Ident, Outcome], the: _List, keywords: list[str], options: Options, resolver: Any
+    todo: dict[ids.Ident, Outcome],
+    pages: dict[ids.Ident, str],
+    the: _List,
+    keywords: list[str],
+    options: Options,
+    resolver: Any,
 ) -> dict[ids.Ident, tuple[Draft, list[tuple[str, str]]]]:
     """Drafts in input order. arXiv ids and DOIs go side by side: the published-version lookups
     of the arXiv papers (S2, then DBLP one request a second) need not wait for Crossref."""
 
     def group(idents: list[ids.Ident]) -> dict[ids.Ident, tuple[Draft, list[tuple[str, str]]]]:
-        return _drafts(find(resolver, idents), todo, the, keywords, options, resolver)
+        mine = {i: pages[i] for i in idents if i.kind in landing.KINDS}
+        found = find(resolver, [i for i in idents if i not in mine])
+        if mine:
+            found.update(landing.find(resolver, mine, options.urls))
+        return _drafts(found, todo, the, keywords, options, resolver)
 
     groups = [[i for i in todo if i.kind == "arxiv"], [i for i in todo if i.kind != "arxiv"]]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -284,8 +299,15 @@ def _drafts(
             )
             continue
         pub = done.lock.get(rid, {}).get("published")
+        if ident.kind in landing.KINDS:  # its DBLP record, when DBLP links the page's own id
+            pub, why = landing.published_of(f, ident, done.lock.get(rid, {}))
+            if why:
+                todo[ident].status, todo[ident].message = "failed", f"{why}; nothing written"
+                continue
         d = draft(f, pub if isinstance(pub, dict) else None, keywords)
-        if isinstance(pub, dict) and d.fields["pub"]["where"] != f.where:
+        if isinstance(pub, dict) and ident.kind in landing.KINDS:
+            d.notes.append(f"DBLP's record links {ident}: {describe(pub)}")
+        elif isinstance(pub, dict) and d.fields["pub"]["where"] != f.where:
             d.notes.append(f"published version: {describe(pub)}")
         out[ident] = (d, _keys(item, f, pub if isinstance(pub, dict) else None))
     return out

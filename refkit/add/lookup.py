@@ -2,9 +2,9 @@
 ACL Anthology ids from Crossref (`/works/{doi}`), through enrichment's Resolver (its session,
 limits and cache). Never a search: an id names the paper or nothing.
 
-OpenReview, PMLR and NeurIPS ids have no identity lookup in the sources refkit asks (Semantic
-Scholar takes arXiv, DOI, ACL and corpus ids; DBLP's search is by words, and its records name
-those URLs only in `ee`), so they get a one-line error that asks for the arXiv id or DOI.
+OpenReview, PMLR and NeurIPS ids have no identity lookup in those sources (Semantic Scholar
+takes arXiv, DOI, ACL and corpus ids; DBLP's search is by words, and its records name those
+URLs only in `ee`): their own landing pages are the source (landing.py).
 """
 
 from __future__ import annotations
@@ -27,11 +27,7 @@ ACCEPTED = (
     "/pdf/...), a DOI or doi.org URL, or an ACL Anthology, OpenReview, PMLR or NeurIPS "
     "proceedings URL"
 )
-NO_LOOKUP = {
-    "openreview": "OpenReview",
-    "pmlr": "PMLR",
-    "neurips": "NeurIPS proceedings",
-}
+LANDING = ("openreview", "pmlr", "neurips")  # looked up on their landing pages (landing.py)
 # ACL Anthology: the venue an id names (new ids: `2024.acl-long.1`; old: a letter per venue).
 _ACL_NEW = re.compile(r"\d{4}\.(findings-)?([a-z]+)[-.]")
 _ACL_OLD = {"P": "ACL", "D": "EMNLP", "N": "NAACL", "E": "EACL", "Q": "TACL", "C": "COLING"}
@@ -45,7 +41,7 @@ _REPO = re.compile(
 class Found:
     """A paper as its own source describes it (before any published version is looked up)."""
 
-    source: str  # "arxiv" or "crossref"
+    source: str  # "arxiv", "crossref", or the landing page's host kind ("openreview", ...)
     title: str
     authors: list[str]  # "Given Family", in order
     year: int
@@ -68,13 +64,7 @@ def parse_input(text: str) -> tuple[ids.Ident | None, str]:
         )
     if ident is None:
         return None, f"not an id or URL refkit add knows; give {ACCEPTED}"
-    if ident.kind in NO_LOOKUP:
-        return None, (
-            f"{NO_LOOKUP[ident.kind]} ids ({ident.value}) cannot be looked up by identity in "
-            "the sources refkit asks (arXiv, Crossref, Semantic Scholar, DBLP); give the "
-            "paper's arXiv id or DOI"
-        )
-    if ident.kind not in ("arxiv", "doi", "acl"):
+    if ident.kind not in ("arxiv", "doi", "acl", *LANDING):
         return None, f"refkit add does not look up {ident.kind} ids; give {ACCEPTED}"
     return (ids.Ident("doi", doi_of(ident)) if ident.kind == "acl" else ident), ""
 

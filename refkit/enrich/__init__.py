@@ -21,7 +21,7 @@ from ..model import Item
 from .merge import merge
 from .published import needs
 from .routes import asks_crossref, decided_by, is_preprint
-from .sources import PUBLISHED, enabled
+from .sources import LANDING, PUBLISHED, enabled
 
 if TYPE_CHECKING:  # the network side is imported only when something must be looked up
     from .resolve import Resolution, Resolver
@@ -70,7 +70,9 @@ class Options:
             mailto=config.get("mailto"),
             cache_dir=Path(cache_dir) if cache_dir else None,
             timeout=float(config.get("http_timeout") or 20.0),
-            urls={n: config.get(REGISTRY[n].setting) or REGISTRY[n].url for n in PUBLISHED},
+            urls={
+                n: config.get(REGISTRY[n].setting) or REGISTRY[n].url for n in PUBLISHED + LANDING
+            },
             keys={
                 n: key
                 for n, s in REGISTRY.items()

@@ -3,7 +3,8 @@ politeness, the cache and the lock read it; nothing else names a source's URL or
 source is its module (one network call, pure helpers around it) plus one line here.
 
 Crossref and arXiv keep their own option fields (`Options.crossref_url`, `.arxiv_url`) and are
-always on; the published-version sources (`PUBLISHED`) can be turned off with "off".
+always on; the published-version sources (`PUBLISHED`) and the landing-page hosts `refkit add`
+reads (`LANDING`) can be turned off with "off".
 """
 
 from __future__ import annotations
@@ -48,9 +49,14 @@ REGISTRY: dict[str, Source] = {
         ),
         # DBLP FAQ: "at least one or two second between two consecutive requests"
         Source("dblp", "https://dblp.org", "dblp_url", {"single": (1, 1.0)}, 1),
+        # papers' own landing pages (`refkit add`, add/landing.py): one page a second per host
+        Source("openreview", "https://openreview.net", "openreview_url", {"single": (1, 1.0)}),
+        Source("pmlr", "https://proceedings.mlr.press", "pmlr_url", {"single": (1, 1.0)}),
+        Source("neurips", "https://proceedings.neurips.cc", "neurips_url", {"single": (1, 1.0)}),
     )
 }
 PUBLISHED = ("s2", "dblp")  # the published-version sources (Options.urls, "off" allowed)
+LANDING = ("openreview", "pmlr", "neurips")  # landing-page hosts (Options.urls, "off" allowed)
 OFF = ("off", "none", "no", "false", "0")
 
 
