@@ -4,8 +4,9 @@ batch call per second (with a key), DBLP one request per second, Crossref's poli
 single/s, 3 searches/s, 3 in flight). Each run works on a fresh copy of the committed list with
 an empty cache.
 
-1. One `add` (an arXiv id whose published version S2 and DBLP name; a DOI), `--repeat` runs
-   each, 3.5 s apart (arXiv's limit counts calls from every client).
+1. One `add` (an arXiv id whose published version S2 and DBLP name; a DOI; a PMLR URL: its
+   landing page, one page a second, then DBLP), `--repeat` runs each, 3.5 s apart (arXiv's
+   limit counts calls from every client).
 2. `--from` a 100-entry .bib of synthetic papers (tests/add_world.py shapes): 70 arXiv ids (60
    eprint fields, 10 URLs) of which 30 have a publication S2 links to DBLP, 20 S2 knows only as
    preprints, 10 S2 does not know but DBLP's search finds, 10 nobody publishes; and 30 ACL
@@ -39,6 +40,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.add_world import AQLM, DBLP, ENTRIES, S2, crossref_works, world  # noqa: E402
+from tests.landing_world import DBLP_MORE, PMLR, pages  # noqa: E402
+from tests.landing_world import env as landing_env  # noqa: E402
+from tests.servers.landing import LandingServer  # noqa: E402
 
 LATENCY = 0.1
 ROOT = Path(__file__).resolve().parents[1]
@@ -247,15 +251,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         print(f"one add, {repeat} runs each (fresh list copy and empty cache per run; 3.5 s apart)")
-        with world([*ENTRIES, *entries], works, [*S2, *s2], [*DBLP, *dblp], **limits) as w:
+        with (
+            world(
+                [*ENTRIES, *entries], works, [*S2, *s2], [*DBLP, *DBLP_MORE, *dblp], **limits
+            ) as w,
+            LandingServer(pages(), latency=LATENCY, min_interval=1.0) as ls,
+        ):
             for label, arg in (
                 ("arXiv id (published at ICML)", AQLM["id"]),
                 ("DOI (ACL)", "10.18653/v1/2024.acl-long.787"),
+                ("PMLR URL (ICML: page, DBLP)", PMLR),
             ):
                 times = []
                 for _n in range(repeat):
                     root = _fresh(tmp, len(list(tmp.iterdir())))
-                    env = {**os.environ, **w.env(tmp / f"cache{time.monotonic_ns()}")}
+                    env = {**os.environ, **landing_env(w, ls, tmp / f"cache{time.monotonic_ns()}")}
                     secs, out = _run(root, env, arg)
                     assert out.returncode == 0, out.stderr
                     times.append(secs)
@@ -263,7 +273,7 @@ def main() -> None:
                 print(
                     f"  {label:<30} median {statistics.median(times):.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)})"
                 )
-            print(f"  limit violations: {w.violations()}")
+            print(f"  limit violations: {w.violations() + ls.violations}")
 
         with world([*ENTRIES, *entries], works, [*S2, *s2], [*DBLP, *dblp], **limits) as w:
             root = _fresh(tmp, 999)

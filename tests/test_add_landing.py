@@ -2,10 +2,7 @@
 Abstract/Paper), as users run it, against the papers' landing pages (tests/servers/landing.py)
 and the local arXiv, Crossref, Semantic Scholar and DBLP servers (tests/add_world.py).
 
-Papers: SpinQuant at ICLR 2025 (OpenReview forum ogO6DGE6FZ, in add_world's DBLP), "Fast
-Inference from Transformers via Speculative Decoding" at ICML 2023 (PMLR v202/leviathan23a)
-and QuaRot at NeurIPS 2024; titles, authors, venues and years checked by hand against the
-papers. QuaRot's proceedings hash, the DBLP keys and the page numbers are invented.
+The papers and pages: tests/landing_world.py.
 """
 
 from __future__ import annotations
@@ -15,8 +12,6 @@ import hashlib
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,108 +19,22 @@ from google.protobuf import text_format
 
 from refkit import lock as locks
 from refkit import paper_pb2
-from tests.add_world import DBLP, SPINQUANT, World, world
+from tests.add_world import SPINQUANT
 from tests.cli import CLOSED, ROOT, copy_list, refkit
-from tests.servers.landing import LandingServer, neurips_page, openreview_page, pmlr_page
-
-SPIN_FORUM = "ogO6DGE6FZ"
-SPIN_TITLE = "SpinQuant: LLM Quantization with Learned Rotations"
-SPEC = {
-    "title": "Fast Inference from Transformers via Speculative Decoding",
-    "authors": ["Yaniv Leviathan", "Matan Kalman", "Yossi Matias"],
-}
-QUAROT = {
-    "title": "QuaRot: Outlier-Free 4-Bit Inference in Rotated LLMs",
-    "authors": [
-        "Saleh Ashkboos",
-        "Amirkeivan Mohtashami",
-        "Maximilian L. Croci",
-        "Bo Li",
-        "Pashmina Cameron",
-        "Martin Jaggi",
-        "Dan Alistarh",
-        "Torsten Hoefler",
-        "James Hensman",
-    ],
-}
-HASH = hashlib.md5(QUAROT["title"].encode()).hexdigest()  # invented
-NEURIPS = (
-    f"https://proceedings.neurips.cc/paper_files/paper/2024/hash/{HASH}-Abstract-Conference.html"
+from tests.landing_world import (
+    HASH,
+    NEURIPS,
+    NEURIPS_PDF,
+    PMLR,
+    QUAROT,
+    SPEC,
+    SPIN_FORUM,
+    SPIN_TITLE,
+    env,
+    pages,
+    servers,
 )
-NEURIPS_PDF = (
-    f"https://proceedings.neurips.cc/paper_files/paper/2024/file/{HASH}-Paper-Conference.pdf"
-)
-PMLR = "https://proceedings.mlr.press/v202/leviathan23a.html"
-DBLP_MORE = [
-    {
-        "key": "conf/icml/LeviathanKM23",
-        "type": "Conference and Workshop Papers",
-        "title": SPEC["title"] + ".",
-        "authors": SPEC["authors"],
-        "venue": "ICML",
-        "year": "2023",
-        "pages": "19274-19286",
-        "ee": PMLR,
-        "booktitle": "International Conference on Machine Learning, {ICML} 2023, 23-29 July "
-        "2023, Honolulu, Hawaii, {USA}",
-        "series": "Proceedings of Machine Learning Research",
-        "volume": "202",
-        "publisher": "{PMLR}",
-    },
-    {
-        "key": "conf/nips/AshkboosMCLCJAHH24",
-        "type": "Conference and Workshop Papers",
-        "title": QUAROT["title"] + ".",
-        "authors": QUAROT["authors"],
-        "venue": "NeurIPS",
-        "year": "2024",
-        "ee": NEURIPS,
-        "booktitle": "Advances in Neural Information Processing Systems 38: Annual Conference "
-        "on Neural Information Processing Systems 2024, NeurIPS 2024, Vancouver, BC, Canada, "
-        "December 10 - 15, 2024",
-    },
-]
-
-
-def pages(spin_title: str = SPIN_TITLE, joined: bool = False) -> dict[str, str | int]:
-    return {
-        f"/forum?id={SPIN_FORUM}": openreview_page(
-            SPIN_FORUM, spin_title, SPINQUANT["authors"], "2024/10/04", joined=joined
-        ),
-        "/v202/leviathan23a.html": pmlr_page(
-            202,
-            "leviathan23a",
-            SPEC["title"],
-            SPEC["authors"],
-            "2023/07/03",
-            "Proceedings of the 40th International Conference on Machine Learning",
-            (19274, 19286),
-        ),
-        f"/paper_files/paper/2024/hash/{HASH}-Abstract-Conference.html": neurips_page(
-            2024, HASH, QUAROT["title"], QUAROT["authors"], 37
-        ),
-        # a page naming another paper than the DBLP record whose title and authors it has
-        "/forum?id=AnotherId01": openreview_page(
-            "AnotherId01", SPIN_TITLE, SPINQUANT["authors"], "2024/10/04"
-        ),
-        "/forum?id=NoAuthors01": openreview_page("NoAuthors01", "A Paper", [], "2024/10/04"),
-        "/forum?id=Gone0000001": 404,
-    }
-
-
-@contextmanager
-def servers(landing: dict[str, str | int], **kw: int) -> Iterator[tuple[World, LandingServer]]:
-    with world(dblp=[*DBLP, *DBLP_MORE]) as w, LandingServer(landing, **kw) as ls:
-        yield w, ls
-
-
-def env(w: World, ls: LandingServer, cache: Path) -> dict[str, str]:
-    return {
-        **w.env(cache),
-        "REFKIT_OPENREVIEW_URL": ls.url,
-        "REFKIT_PMLR_URL": ls.url,
-        "REFKIT_NEURIPS_URL": ls.url,
-    }
+from tests.servers.landing import pmlr_page
 
 
 def stem(identity: str) -> str:
@@ -311,4 +220,31 @@ def test_duplicates_by_landing_id_are_refused_before_any_lookup(tmp_path: Path) 
         )
         assert "already in the list: meta/" in line and why in line, line
     assert "added 0, refused 3 already in the list, 0 failed" in out.stderr
+    assert files(root / "meta") == files(ROOT / "meta")
+
+
+def test_a_paper_the_list_has_by_its_arxiv_url_is_refused_by_title(tmp_path: Path) -> None:
+    """The list has SqueezeLLM by its arXiv URL; its PMLR page (ICML 2024) is that paper by
+    its folded title, found on the page before any published-version lookup."""
+    root = copy_list(tmp_path)
+    authors = ["Sehoon Kim", "Coleman Hooper", "Amir Gholami", "Zhen Dong", "Xiuyu Li",
+               "Sheng Shen", "Michael W. Mahoney", "Kurt Keutzer"]  # fmt: skip
+    page = pmlr_page(
+        235,
+        "kim24f",
+        "SqueezeLLM: Dense-and-Sparse Quantization",
+        authors,
+        "2024/07/08",
+        "Proceedings of the 41st International Conference on Machine Learning",
+        (23901, 23923),
+    )
+    url = "https://proceedings.mlr.press/v235/kim24f/kim24f.pdf"
+    with servers({"/v235/kim24f.html": page}) as (w, ls):
+        out = refkit(root, "add", url, **env(w, ls, tmp_path / "c"))
+        assert (len(ls.requests), w.requests()) == (1, 0)  # the page only
+    assert out.returncode == 1
+    assert (
+        f"refkit: error: {url}: already in the list: meta/2024/SqueezeLLM.prototxt "
+        "(same title squeezellm dense and sparse quantization); nothing written" in out.stderr
+    )
     assert files(root / "meta") == files(ROOT / "meta")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from refkit import ids
 from refkit.add.bibliography import identity
 from refkit.add.draft import abbr, file_stem
+from refkit.add.landing import page_url, read, venue_of
 from refkit.add.lookup import acl_venue, code_url
 
 
@@ -88,3 +90,55 @@ def test_file_stem_is_file_safe_and_unique() -> None:
 )  # fmt: skip
 def test_what_a_bibliography_entry_names(fields: dict[str, object], ident: str) -> None:
     assert identity(fields) == ident
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        ("https://openreview.net/pdf?id=ogO6DGE6FZ", "https://openreview.net/forum?id=ogO6DGE6FZ"),
+        ("openreview.net/forum?id=ogO6DGE6FZ&noteId=x1", "https://openreview.net/forum?id=ogO6DGE6FZ"),
+        ("http://proceedings.mlr.press/v119/kurtz20a/kurtz20a.pdf", "https://proceedings.mlr.press/v119/kurtz20a.html"),
+        ("https://proceedings.mlr.press/v202/leviathan23a.html", "https://proceedings.mlr.press/v202/leviathan23a.html"),
+        ("https://proceedings.neurips.cc/paper_files/paper/2022/file/c3ba4962c05c49636d4c6206a97e9c8a-Paper-Conference.pdf",
+         "https://proceedings.neurips.cc/paper_files/paper/2022/hash/c3ba4962c05c49636d4c6206a97e9c8a-Abstract-Conference.html"),
+        ("https://proceedings.neurips.cc/paper/2021/hash/6e8404c3b93a9527c8db241a1846599a-Abstract.html",
+         "https://proceedings.neurips.cc/paper_files/paper/2021/hash/6e8404c3b93a9527c8db241a1846599a-Abstract.html"),
+        ("https://papers.nips.cc/paper/7181-attention-is-all-you-need.pdf", ""),
+    ],
+)  # fmt: skip
+def test_a_paper_url_maps_to_its_landing_page(url: str, page: str) -> None:
+    ident = ids.parse(url)
+    assert ident is not None and page_url(ident, url) == page
+
+
+@pytest.mark.parametrize(
+    ("conference", "venue"),
+    [
+        ("Proceedings of the 40th International Conference on Machine Learning", "ICML"),
+        ("Proceedings of The 27th International Conference on Artificial Intelligence and Statistics", "AISTATS"),
+        ("Advances in Neural Information Processing Systems", "NeurIPS"),
+        ("ICLR 2024 poster", "ICLR"),
+        ("Proceedings of the 1st Workshop on Efficient Systems", ""),  # not a guess
+        ("Proceedings of Machine Learning Research", ""),
+    ],
+)  # fmt: skip
+def test_a_proceedings_title_names_a_venue_only_exactly(conference: str, venue: str) -> None:
+    assert venue_of(conference) == venue
+
+
+def test_a_landing_page_head_is_read_as_text() -> None:
+    head = (
+        '<head><meta name="citation_title" content="&lt;i&gt;QuaRot&lt;/i&gt;: Outlier-Free"/>'
+        '<meta name="citation_author" content="Croci, Maximilian L."/>'
+        '<meta name="CITATION_AUTHOR" content="Bo Li"/>'
+        '<meta name="citation_authors" content="Ignored Because; Per-Author Tags Exist"/>'
+        '<meta name="citation_online_date" content="2024/10/04"/></head>'
+    )
+    page = read(head)
+    assert (page.title, page.authors, page.year) == (
+        "QuaRot: Outlier-Free",
+        ["Maximilian L. Croci", "Bo Li"],
+        2024,
+    )
+    joined = read('<meta name="citation_authors" content="Zechun Liu, Changsheng Zhao">')
+    assert joined.authors == ["Zechun Liu", "Changsheng Zhao"]

@@ -7,7 +7,7 @@ session (the host's limits from the source registry, retries, `Retry-After`) and
 cache (`Lookups`, "not found" included), and reads each into a `Found`: the title, the authors
 in order, the year, and the venue the host names (NeurIPS; the PMLR volume's conference title,
 matched exactly against refkit's venue table; OpenReview's only when the page names one). Every
-value is untrusted text: entities decoded once, markup removed, lengths capped. The page is the
+value is untrusted text: entities decoded, markup removed, lengths capped. The page is the
 identity; DBLP's record of it (found by enrichment when its `ee` names the same id) then gives
 the venue and year of publication (`published_of`).
 """
@@ -53,7 +53,6 @@ class Page:
     authors: list[str] = field(default_factory=list)
     year: int = 0
     conference: str = ""  # citation_conference_title (or journal title: NeurIPS)
-    pdf: str = ""
 
 
 def page_url(ident: ids.Ident, text: str) -> str:
@@ -101,9 +100,9 @@ def read(html: str) -> Page:
         return next((clean(v[k][0]) for k in keys if v.get(k) and clean(v[k][0])), "")
 
     people = [_person(clean(a)) for a in v.get("citation_author", [])]
-    for joined in v.get("citation_authors", []):  # OpenReview's older pages: one joined list
-        sep = ";" if ";" in joined else ","
-        people += [clean(a) for a in joined.split(sep)]
+    for joined in [] if people else v.get("citation_authors", [])[:1]:  # OpenReview's older
+        sep = ";" if ";" in joined else ","  # pages: one tag, the names joined
+        people = [clean(a) for a in joined.split(sep)]
     date = first("citation_publication_date", "citation_date", "citation_online_date")
     year = _YEAR.search(date)
     return Page(
@@ -111,7 +110,6 @@ def read(html: str) -> Page:
         authors=[p for p in people if p][:MAX_AUTHORS],
         year=int(year.group(0)) if year else 0,
         conference=first("citation_conference_title", "citation_journal_title"),
-        pdf=first("citation_pdf_url"),
     )
 
 
@@ -126,7 +124,7 @@ def _person(name: str) -> str:
 def venue_of(conference: str) -> str:
     """refkit's venue key for a proceedings title ("Proceedings of the 41st International
     Conference on Machine Learning" -> ICML), exactly after case, ordinal and year; else ""."""
-    text = _ORDINAL.sub("", _YEAR.sub("", fold(conference)).strip()).strip()
+    text = _ORDINAL.sub("", " ".join(_YEAR.sub(" ", fold(conference)).split()))
     if not text:
         return ""
     for v in venues.VENUES:
@@ -135,7 +133,7 @@ def venue_of(conference: str) -> str:
         forms = (v.container.removeprefix("Proceedings of the "), v.name, v.key)
         if any(f and "{" not in f and fold(f) == text for f in forms):
             return v.key
-    venue = venues.lookup(conference)[0]
+    venue = venues.lookup(" ".join(_YEAR.sub(" ", conference).split()))[0]  # "ICLR 2024 poster"
     return venue.key if venue is not None and venue.key not in ("", "arXiv") else ""
 
 
@@ -173,7 +171,9 @@ def _one(resolver: Any, ident: ids.Ident, url: str, urls: Mapping[str, str]) -> 
     if not page.title or not page.authors:
         missing = "title" if not page.title else "authors"
         return f"the {host} page {url} names no {missing} (citation_ meta tags)"
-    year = page.year or (int(m.group(1)) if (m := _NEURIPS.search(url)) else 0)
+    held = _YEAR.search(page.conference)  # "ICLR 2025": the year it names, not the upload's
+    m = _NEURIPS.search(url)
+    year = int(held.group(0)) if held else page.year or (int(m.group(1)) if m else 0)
     where = "NeurIPS" if ident.kind == "neurips" else venue_of(page.conference)
     notes = []
     if page.conference and not where:
