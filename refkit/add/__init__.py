@@ -4,8 +4,9 @@ Per input: parse it (ids.py); refuse a paper the list has (dupes.py: arXiv id, D
 URL id, DBLP key, folded title), before and after the lookup; find it by identity (lookup.py:
 arXiv, Crossref; landing.py: an OpenReview, PMLR or NeurIPS paper's own page); ask enrichment
 for its published version (S2, DBLP, Crossref, with the published-version rules); write
-`meta/<year>/<name>.prototxt` (draft.py, recordfile.py), never over a file; then pin the new records' lookups in refkit.lock, so the next export asks nothing.
-One session (one set of rate limits) and the response cache serve all three steps.
+`meta/<year>/<name>.prototxt` (draft.py, recordfile.py), never over a file; then pin the new
+records' lookups in refkit.lock, so the next export asks nothing. One session (one set of
+rate limits) and the response cache serve all three steps.
 """
 
 from __future__ import annotations
