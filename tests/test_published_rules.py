@@ -122,6 +122,26 @@ def test_an_openreview_id_links_a_differently_titled_record() -> None:
     assert decide(forum, [elsewhere], False).pub is None
 
 
+def test_a_same_titled_record_whose_editions_name_another_id_of_that_kind_is_another_paper() -> (
+    None
+):
+    """Title, authors and year pass, but DBLP's electronic editions name another PMLR page than
+    the record's URL: not the record's paper (precision first). Linked by S2, it still is."""
+    page = Wanted(PREPRINT.title, ("Tri Dao",), (2022, 2024), "ICML", ident="pmlr:v202/dao23a")
+    hit = pub(key="conf/icml/X23", label="ICML")
+    assert decide(page, [hit], False).pub == hit  # no edition names a PMLR page: words decide
+    mine = {**hit, "ee": ["https://proceedings.mlr.press/v202/dao23a.html"]}
+    assert decide(page, [mine], False).pub == mine
+    theirs = {**hit, "ee": ["https://proceedings.mlr.press/v202/smith23b.html"]}
+    verdict = decide(page, [theirs], False)
+    assert verdict.pub is None
+    assert (
+        "name pmlr:v202/smith23b, not the record's pmlr:v202/dao23a"
+        in verdict.verdicts[0]["reasons"][0]
+    )
+    assert decide(page, [theirs], True).pub == theirs
+
+
 def test_s2_hints_never_trust_a_corr_key_or_the_arxiv_venue() -> None:
     mixed = {"paperId": "p", "venue": "Neural Information Processing Systems",
              "externalIds": {"DBLP": "journals/corr/VaswaniSPUJGKP17", "DOI": "10.48550/arXiv.1706.03762"}}  # fmt: skip

@@ -162,11 +162,20 @@ def decide(w: Wanted, pubs: list[dict[str, Any]], linked: bool) -> Decision:
     """The one publication that passes; none when none or several (different keys) pass."""
     verdicts = []
     passing: dict[str, dict[str, Any]] = {}
+    kind = w.ident.split(":", 1)[0] + ":" if w.ident else ""
     for pub in pubs:
-        same = bool(w.ident) and w.ident in edition_ids(pub)
+        editions = edition_ids(pub) if w.ident else set()
+        same = w.ident in editions
+        # another id of the same kind (another PMLR page, another forum) is another paper
+        other = sorted(i for i in editions if i.startswith(kind) and i != w.ident)
         ok, reasons = check(w, pub, linked or same, people_of(pub))
         if same:
             reasons.append(f"{w.ident} in its electronic editions links it")
+        elif other and not linked:
+            ok = False
+            reasons.insert(
+                0, f"its electronic editions name {other[0]}, not the record's {w.ident}"
+            )
         verdicts.append({"dblp": pub.get("key", ""), "ok": ok, "reasons": reasons})
         if ok:
             passing.setdefault(pub["key"], pub)
