@@ -140,6 +140,10 @@ def test_a_same_titled_record_whose_editions_name_another_id_of_that_kind_is_ano
         in verdict.verdicts[0]["reasons"][0]
     )
     assert decide(page, [theirs], True).pub == theirs
+    # a paper keeps the OpenReview forum of an earlier submission: another forum is no veto
+    forum = Wanted(PREPRINT.title, ("Tri Dao",), (2022, 2024), "ICML", ident="openreview:abc")
+    elsewhere = {**hit, "ee": ["https://openreview.net/forum?id=xyz"]}
+    assert decide(forum, [elsewhere], False).pub == elsewhere
 
 
 def test_s2_hints_never_trust_a_corr_key_or_the_arxiv_venue() -> None:

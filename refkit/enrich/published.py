@@ -162,12 +162,15 @@ def decide(w: Wanted, pubs: list[dict[str, Any]], linked: bool) -> Decision:
     """The one publication that passes; none when none or several (different keys) pass."""
     verdicts = []
     passing: dict[str, dict[str, Any]] = {}
-    kind = w.ident.split(":", 1)[0] + ":" if w.ident else ""
+    # A PMLR, NeurIPS, CVF, MLSys or JMLR page belongs to one publication: a record of another
+    # page is another paper. Not OpenReview: a paper keeps the forum of an earlier submission.
+    kind = (
+        w.ident.split(":", 1)[0] + ":" if w.ident and not w.ident.startswith("openreview:") else ""
+    )
     for pub in pubs:
         editions = edition_ids(pub) if w.ident else set()
         same = w.ident in editions
-        # another id of the same kind (another PMLR page, another forum) is another paper
-        other = sorted(i for i in editions if i.startswith(kind) and i != w.ident)
+        other = sorted(i for i in editions if kind and i.startswith(kind) and i != w.ident)
         ok, reasons = check(w, pub, linked or same, people_of(pub))
         if same:
             reasons.append(f"{w.ident} in its electronic editions links it")
