@@ -1,0 +1,63 @@
+"""The writers' fast paths give what the general code gives: the CSL-JSON encoder is
+json.dumps(indent=2) byte for byte, and a plain name part is what the full escaping writes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from refkit.writers import bibtex, csljson
+
+SCALARS = st.one_of(
+    st.text(max_size=8),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=6), inner, max_size=4),
+        st.dictionaries(st.one_of(st.integers(), st.booleans(), st.none()), inner, max_size=2),
+    ),
+    max_leaves=20,
+)
+
+
+@given(JSON, st.sampled_from(["", "  ", "    "]))
+def test_dumps_is_json_dumps_with_indent_2(value: Any, indent: str) -> None:
+    expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+    assert csljson.dumps(value, indent) == expected
+
+
+def test_dumps_examples() -> None:
+    item = {"id": "a", "author": [{"family": "Bóža", "given": "Ö"}], "issued": {"x": [[2024]]}}
+    item |= {"custom": {"keywords": [], "tex": {}, "q": 'a"\\\n\u2028<'}, "n": -3}
+    assert csljson.dumps(item) == json.dumps(item, ensure_ascii=False, indent=2)
+    assert (
+        csljson.dumps({"a": True, "b": None, "c": 1.5})
+        == '{\n  "a": true,\n  "b": null,\n  "c": 1.5\n}'
+    )
+
+
+PART_CHARS = st.sampled_from(list("aZ09. '-,`\"{}–é\\") + ["and", "  ", "--", "''"])
+
+
+@given(st.lists(PART_CHARS, max_size=10).map("".join), st.booleans(), st.booleans())
+def test_a_plain_name_part_is_written_as_the_full_escaping_writes_it(
+    raw: str, ascii_only: bool, whole: bool
+) -> None:
+    assert bibtex._part(raw, ascii_only, whole) == bibtex._any_part(raw, ascii_only, whole)
+
+
+def test_plain_name_parts_take_the_fast_path() -> None:
+    for raw in ("Smith", "O'Neil", "Jean-Luc", "van der Berg", "J. R. R.", "Tom and Jerry"):
+        assert bibtex._SIMPLE_PART.fullmatch(raw)
+        assert bibtex._part(raw, True) == bibtex._any_part(raw, True, False)
+    assert bibtex._part("Tom and Jerry", True) == "{Tom and Jerry}"
