@@ -1,15 +1,17 @@
 """The writers' fast paths give what the general code gives: the CSL-JSON encoder is
-json.dumps(indent=2) byte for byte, and a plain name part is what the full escaping writes."""
+json.dumps(indent=2) byte for byte; a plain name part, and text with nothing to escape, are what
+the full escaping writes; a RIS value on one line is what the regular expression made of it."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from refkit.writers import bibtex, csljson
+from refkit.writers import bibtex, csljson, latex, ris
 
 SCALARS = st.one_of(
     st.text(max_size=8),
@@ -61,3 +63,21 @@ def test_plain_name_parts_take_the_fast_path() -> None:
         assert bibtex._SIMPLE_PART.fullmatch(raw)
         assert bibtex._part(raw, True) == bibtex._any_part(raw, True, False)
     assert bibtex._part("Tom and Jerry", True) == "{Tom and Jerry}"
+
+
+def _reference_plain_latex(text: str, ascii_only: bool) -> str:
+    text = latex._LIGATURE.sub("{}", text.translate(latex._SPECIALS_TABLE))
+    return text if text.isascii() else latex._non_ascii(text, ascii_only)
+
+
+LATEX_CHARS = st.sampled_from([*"aZ0 .:;-,'`?!\"@/()[]*+=", *latex.SPECIALS, "é", "α", "😀"])
+
+
+@given(st.text(LATEX_CHARS, max_size=12), st.booleans())
+def test_text_with_nothing_to_escape_is_written_as_it_is(text: str, ascii_only: bool) -> None:
+    assert latex._plain_latex(text, ascii_only) == _reference_plain_latex(text, ascii_only)
+
+
+@given(st.text(st.sampled_from([*"a .", "\t", "\n", "\r", "\x85", "\xa0", "\u2028", "\x1f"])))
+def test_ris_values_on_one_line_as_before(text: str) -> None:
+    assert ris._one_line(text) == re.sub(r"\s+", " ", text).strip()

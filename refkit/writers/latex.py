@@ -60,6 +60,10 @@ _PART = re.compile(r"[-/]")
 _WORD = re.compile(r"\S+")
 # TeX ligatures that would turn plain text into other characters: -- ``  '' ,, ?` !`
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=,)(?=,)|(?<=[?!])(?=`)")
+# A character `_plain_latex` writes otherwise (a special, a backquote: every ligature that
+# does not start -- '' ,, has one; non-ASCII): one character class is several times faster
+# than translating and substituting text that has none.
+_CHANGED = re.compile(r"[\\{}&%$#_~^<>|`\x80-\U0010ffff]")
 
 
 def clean(text: str) -> str:
@@ -201,6 +205,8 @@ _SLOT = 0x100000  # Supplementary Private Use Area-B: one character per math spa
 
 
 def _plain_latex(text: str, ascii_only: bool) -> str:
+    if not _CHANGED.search(text) and "--" not in text and "''" not in text and ",," not in text:
+        return text  # no special, no ligature, ASCII: nothing to write otherwise
     text = _LIGATURE.sub("{}", text.translate(_SPECIALS_TABLE))
     return text if text.isascii() else _non_ascii(text, ascii_only)
 
