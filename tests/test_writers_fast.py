@@ -81,3 +81,14 @@ def test_text_with_nothing_to_escape_is_written_as_it_is(text: str, ascii_only: 
 @given(st.text(st.sampled_from([*"a .", "\t", "\n", "\r", "\x85", "\xa0", "\u2028", "\x1f"])))
 def test_ris_values_on_one_line_as_before(text: str) -> None:
     assert ris._one_line(text) == re.sub(r"\s+", " ", text).strip()
+
+
+TITLE_PIECES = st.sampled_from(
+    ["GPTQ", "LoRA", "a", " ", ":", "-", "--", "$x_2$", "H$_2$O", "{", "\\"]
+)
+
+
+@given(st.lists(TITLE_PIECES, max_size=8).map("".join), st.sampled_from(["", "LoRA", "$x_2$"]))
+def test_an_ascii_title_is_written_once_for_both_dialects(text: str, short: str) -> None:
+    assert latex.title(text, short, True) == latex._title(text, short, True)
+    assert latex.title(text, short, False) == latex._title(text, short, False)

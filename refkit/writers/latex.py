@@ -355,6 +355,19 @@ def _brace(latex: str) -> str:
 
 def title(text: str, short: str = "", ascii_only: bool = True) -> str:
     """A title as LaTeX with words that must keep their case in braces (never the whole title)."""
+    if text.isascii() and short.isascii():  # the same LaTeX in both dialects
+        return _ascii_title(text, short)
+    return _title(text, short, ascii_only)
+
+
+# `export --all` writes every title twice, in BibTeX and in biblatex: an ASCII title (most are)
+# is written once. A list of up to about 25,000 records fits (title and short title each).
+@functools.lru_cache(maxsize=1 << 16)
+def _ascii_title(text: str, short: str) -> str:
+    return _title(text, short, True)
+
+
+def _title(text: str, short: str, ascii_only: bool) -> str:
     by_tex: dict[str, str] = {}
     text = _with_slots(clean(text), by_tex)
     short = _with_slots(clean(short), by_tex)
