@@ -90,5 +90,8 @@ TITLE_PIECES = st.sampled_from(
 
 @given(st.lists(TITLE_PIECES, max_size=8).map("".join), st.sampled_from(["", "LoRA", "$x_2$"]))
 def test_an_ascii_title_is_written_once_for_both_dialects(text: str, short: str) -> None:
-    assert latex.title(text, short, True) == latex._title(text, short, True)
-    assert latex.title(text, short, False) == latex._title(text, short, False)
+    with latex.sharing_titles():
+        assert latex.title(text, short, True) == latex._title(text, short, True)
+        assert latex.title(text, short, False) == latex._title(text, short, False)
+        assert latex._shared == {(text, short): latex._title(text, short, True)}
+    assert latex._shared is None

@@ -29,6 +29,8 @@ import functools
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .. import texmath
@@ -355,16 +357,27 @@ def _brace(latex: str) -> str:
 
 def title(text: str, short: str = "", ascii_only: bool = True) -> str:
     """A title as LaTeX with words that must keep their case in braces (never the whole title)."""
-    if text.isascii() and short.isascii():  # the same LaTeX in both dialects
-        return _ascii_title(text, short)
-    return _title(text, short, ascii_only)
+    if _shared is None or not (text.isascii() and short.isascii()):
+        return _title(text, short, ascii_only)
+    out = _shared.get((text, short))  # an ASCII title is the same LaTeX in both dialects
+    if out is None:
+        out = _shared[text, short] = _title(text, short, True)
+    return out
 
 
-# `export --all` writes every title twice, in BibTeX and in biblatex: an ASCII title (most are)
-# is written once. A list of up to about 25,000 records fits (title and short title each).
-@functools.lru_cache(maxsize=1 << 16)
-def _ascii_title(text: str, short: str) -> str:
-    return _title(text, short, True)
+@contextmanager
+def sharing_titles() -> Iterator[None]:
+    """While on, each ASCII title is written once, for both dialects (`export --all` writes
+    every title in BibTeX and in biblatex)."""
+    global _shared
+    before, _shared = _shared, {}
+    try:
+        yield
+    finally:
+        _shared = before
+
+
+_shared: dict[tuple[str, str], str] | None = None  # (title, short) -> LaTeX, in `sharing_titles`
 
 
 def _title(text: str, short: str, ascii_only: bool) -> str:
