@@ -291,7 +291,7 @@ def needs_protection(word: str) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=1 << 14)  # title words recur; a cache hit is one dictionary look-up
+@functools.lru_cache(maxsize=4096)  # title words recur; a hit is one dictionary look-up
 def _protect(core: str) -> bool:
     """`needs_protection` for a word of a title whose math spans are slots (each counts as a
     capital letter)."""
