@@ -11,6 +11,7 @@ from pathlib import Path
 from . import page, venues, writers
 from .files import write_atomic
 from .model import Item
+from .writers import latex
 from .writers.bibtex import key
 
 BY_VENUE = "by-venue"
@@ -33,7 +34,8 @@ def render(items: list[Item], published: Mapping[str, str] | None = None) -> dic
     (pagedata.py, which checks the cut), and each venue's .bib is its papers' BibTeX entries
     from it, as the writer joins them (`bibtex.write(group)`, checked on a sample the same way)."""
     ordered = sorted(items, key=key)
-    files = {name: writers.get(fmt).write(ordered) for name, fmt in WHOLE.items()}
+    with latex.sharing_titles():  # the two BibTeX dialects write an ASCII title alike
+        files = {name: writers.get(fmt).write(ordered) for name, fmt in WHOLE.items()}
     cuts = page.pagedata.cuts(ordered, {WHOLE[n]: files[n] for n in WHOLE})
     files[PAGE] = page.render(ordered, published, cuts=cuts)
     groups: dict[str, list[int]] = defaultdict(list)

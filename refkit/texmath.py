@@ -18,6 +18,7 @@ Each math span is rendered as
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -67,6 +68,7 @@ ONE_ARG = {
 }  # fmt: skip
 TWO_ARGS = {"frac"}
 _TEXT_ARG = frozenset(("textrm",))  # their argument is text: letters, digits, spaces, punctuation
+_DOLLAR = re.compile(r"\$")
 _CHARS = re.compile(r"[A-Za-z0-9+\-=()\[\]<>,.;:'!/|*]")
 _TEXT_CHARS = re.compile(r"[A-Za-z0-9 .,:;!?'()/\-]*")
 _BB = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼", "P": "ℙ"}
@@ -268,46 +270,42 @@ def _tidy(text: str) -> str:
 
 
 def split(text: str) -> list[str | Math]:
-    """`text` as plain pieces and math spans, in order (a text without math: `[text]`)."""
+    """`text` as plain pieces and math spans, in order (a text without math: `[text]`).
+
+    Linear in the number of dollars: a title of 20,000 `$x ` (no `$` closes one) took 20 s when
+    each opening searched every later dollar for its closing."""
     if "$" not in text:
         return [text]
+    dollars = [m.start() for m in _DOLLAR.finditer(text)]
+    bare = [i for i in dollars if i == 0 or text[i - 1] != "\\"]  # unescaped: may open math
+    # A `$` closes math when a non-space that is not `\` comes before it and no digit after it.
+    closings = [j for j in dollars if j and _closes(text, j)]
     out: list[str | Math] = []
-    start = pos = 0
-    while True:
-        i = _dollar(text, pos)
-        if i < 0:
-            break
-        j = _closing(text, i)
-        math = parse(text[i + 1 : j]) if j > 0 else None
+    start = 0
+    for n, i in enumerate(bare):
+        after = text[i + 1 : i + 2]
+        if i < start or not after.strip() or after == "$":
+            continue  # inside the math just found, or followed by a space or a `$`
+        c = bisect.bisect_right(closings, i)
+        if c == len(closings):
+            break  # nothing closes this opening, nor any later one
+        j = closings[c]
+        if n + 1 < len(bare) and bare[n + 1] < j:
+            continue  # an unescaped `$` inside is no math (`parse` would refuse it)
+        math = parse(text[i + 1 : j])
         if math is None:
-            pos = i + 1
             continue
         if i > start:
             out.append(text[start:i])
         out.append(math)
-        start = pos = j + 1
+        start = j + 1
     if start < len(text):
         out.append(text[start:])
     return out
 
 
-def _dollar(text: str, pos: int) -> int:
-    """The next unescaped `$` that may open math (a non-space and no `$` follows it)."""
-    while (i := text.find("$", pos)) >= 0:
-        after = text[i + 1 : i + 2]
-        if (i == 0 or text[i - 1] != "\\") and after.strip() and after != "$":
-            return i
-        pos = i + 1
-    return -1
-
-
-def _closing(text: str, i: int) -> int:
-    pos = i + 1
-    while (j := text.find("$", pos)) >= 0:
-        if text[j - 1] != "\\" and text[j - 1].strip() and not text[j + 1 : j + 2].isdigit():
-            return j
-        pos = j + 1
-    return -1
+def _closes(text: str, j: int) -> bool:
+    return text[j - 1] != "\\" and bool(text[j - 1].strip()) and not text[j + 1 : j + 2].isdigit()
 
 
 def has_math(text: str) -> bool:

@@ -15,6 +15,10 @@ from urllib.parse import quote, urlsplit
 ALLOWED = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _CLEAN = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*")  # ALLOWED as a regex: the fast check
+# http(s), a host of ASCII characters without brackets, then printable ASCII: a URL urlsplit
+# reads as http(s) with that host (no whitespace or controls for it to strip or drop; no IPv6
+# brackets to check). Spelled without re.IGNORECASE, which lets [A-Za-z] match "K" (Kelvin).
+_WEB = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9\-._~!$&'()*+,;=:@%]+(?:[/?#][!-~]*)?")
 
 
 def encode(url: str) -> str:
@@ -44,6 +48,8 @@ def encode(url: str) -> str:
 
 def is_web(url: str) -> bool:
     """Whether `url` is an absolute http(s) URL with a host."""
+    if _WEB.fullmatch(url):
+        return True  # what urlsplit says of it, without splitting (a fifth of the cost)
     try:
         parts = urlsplit(url.strip())
     except ValueError:

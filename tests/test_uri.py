@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from refkit import uri
 
@@ -39,3 +43,22 @@ def test_fast_check_allows_exactly_the_rfc_3986_characters() -> None:
     """The regular expression that lets a clean URL skip encoding admits exactly ALLOWED."""
     for char in map(chr, range(0x3000)):
         assert bool(uri._CLEAN.fullmatch(char)) == (char in uri.ALLOWED), repr(char)
+
+
+def _split_rule(url: str) -> bool:
+    """is_web as urlsplit decides it (what its fast check must agree with)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+URL_PIECES = ["http", "HTTPS", "hTtP", "s", ":", "//", "/", "x.org", "K", "ſ", "é", "[", "]",
+              "::1", "@", "%", "?", "#", " ", "\t", "\n", "\x00", "a", "1", "-", "~"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=8).map("".join))
+def test_is_web_agrees_with_urlsplit(url: str) -> None:
+    assert uri.is_web(url) == _split_rule(url)
+    assert uri.is_web("https://" + url) == _split_rule("https://" + url)

@@ -185,16 +185,15 @@ def enrich(
     mode = options.mode
     lock = {rid: dict(v) for rid, v in lock.items()}
     newer = frozenset(n for n, u in options.urls.items() if n in PUBLISHED and enabled(u))
-    todo = (
-        []
-        if mode == "frozen"
-        else [
-            i
-            for i in items
-            if mode == "refresh"
-            or not _pinned(lock.get(i["custom"]["record_id"], {}), i, mode, newer)
-        ]
-    )
+    held: dict[str, bool] = {}  # record id -> the lock decides (asked once: it hashes the basis)
+
+    def pinned(item: Item) -> bool:
+        rid = item["custom"]["record_id"]
+        if rid not in held:
+            held[rid] = _pinned(lock.get(rid, {}), item, mode, newer)
+        return held[rid]
+
+    todo = [] if mode == "frozen" else [i for i in items if mode == "refresh" or not pinned(i)]
     results: dict[str, Resolution] = {}
     requests = 0
     if todo and resolver is not None:
@@ -230,9 +229,8 @@ def enrich(
             line.update(
                 lookup="failed", sources=res.asked, evidence=res.evidence, error=res.errors[0]
             )
-        else:
-            pinned = _pinned(lock.get(rid, {}), item, mode, newer)
-            line.update(lookup="lock" if pinned else "none")
+        else:  # the lock entry is as it was when `todo` was chosen
+            line.update(lookup="lock" if pinned(item) else "none")
         entry = lock.get(rid, {})
         if res is not None and not res.complete and not _pinned(entry, item, "frozen"):
             entry = {}

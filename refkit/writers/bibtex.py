@@ -45,6 +45,9 @@ _DASHES = re.compile(r"[-\u2010-\u2015]+")
 _QUOTES = re.compile(r"[`']+")
 _PLAIN_PART = re.compile(r"(?:[^\W_]|[ .'-])*")  # letters, digits, spaces, . ' -
 _RANGE = re.compile(r"\s*[-\u2010-\u2015]+\s*")  # a page range's dash, however written
+# A name part that `_part` writes as it is: ASCII words of letters, digits and dots, one space,
+# hyphen or apostrophe apart (nothing to clean, escape, fold or shorten).
+_SIMPLE_PART = re.compile(r"[A-Za-z0-9.]+(?:[ '-][A-Za-z0-9.]+)*")
 
 # Fields in output order; a field is written only when it has a value.
 ORDER = (
@@ -115,6 +118,14 @@ def name(n: Name, ascii_only: bool) -> str:
 
 def _part(raw: str, ascii_only: bool, whole: bool = False) -> str:
     """One name part (`whole`: an organisation, always one group) as LaTeX."""
+    if not raw:
+        return ""
+    if len(raw) <= latex.LABEL_LIMIT and _SIMPLE_PART.fullmatch(raw):  # what `_any_part` gives
+        return "{" + raw + "}" if whole or _AND.search(raw) else raw
+    return _any_part(raw, ascii_only, whole)
+
+
+def _any_part(raw: str, ascii_only: bool, whole: bool) -> str:
     raw = latex.clean(_QUOTES.sub("'", _DASHES.sub("-", raw.replace(",", "\u201a"))))
     text = latex.bounded(raw, ascii_only)
     if not text:

@@ -25,6 +25,7 @@ CSL-JSON (the README's import table).
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # json's own (C) string encoder, ensure_ascii=False
 from typing import Any
 
 from ..model import Item, Name
@@ -36,6 +37,8 @@ TYPES = {"software": "document"}  # CSL types Zotero's importer refuses -> what 
 
 
 def _sorted(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
     if isinstance(value, dict):
         return {k: _sorted(value[k]) for k in sorted(value)}
     if isinstance(value, list):
@@ -74,17 +77,50 @@ def convert(item: Item) -> dict[str, Any]:
 
 
 def write(items: list[Item]) -> str:
-    """A JSON array of the items sorted by key, UTF-8, two-space indent, trailing newline."""
+    """A JSON array of the items sorted by key, UTF-8, two-space indent, trailing newline: what
+    `json.dumps(items, ensure_ascii=False, indent=2) + "\n"` writes (see `dumps`)."""
     ordered = sorted(items, key=key)
     if not ordered:
         return "[]\n"
-    # What json.dumps(list, indent=2) + "\n" writes, built with one join: dumping the whole list
-    # holds a million small chunks, and each `+` on the result copies all of it (peak memory of
-    # a 10,000-item export). JSON strings hold no raw newline, so indenting each line is exact.
-    parts = [
-        "  " + json.dumps(convert(i), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        for i in ordered
-    ]
+    # One join: dumping the whole list holds a million small chunks, and each `+` on the result
+    # copies all of it (peak memory of a 10,000-item export).
+    parts = ["  " + dumps(convert(i), "  ") for i in ordered]
     parts[0] = "[\n" + parts[0]
     parts[-1] += "\n]\n"
     return ",\n".join(parts)
+
+
+class _Unusual(Exception):
+    """A value `_encode` leaves to json.dumps."""
+
+
+def dumps(value: Any, indent: str = "") -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, every line after the first indented by
+    `indent` more. With an indent json encodes in pure Python, several calls per value; this
+    writes the JSON types an item holds (dicts with string keys, lists, strings, integers)
+    itself, strings with json's own C encoder, and leaves anything else to json (a test checks
+    the two agree)."""
+    try:
+        return _encode(value, indent)
+    except (_Unusual, TypeError):  # TypeError: a key that is not a string
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+
+
+def _encode(value: Any, indent: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)  # type: ignore[no-any-return]
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        parts = [f"{inner}{encode_basestring(k)}: {_encode(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(parts) + "\n" + indent + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        return "[\n" + ",\n".join([inner + _encode(v, inner) for v in value]) + "\n" + indent + "]"
+    if kind is int:
+        return int.__repr__(value)
+    raise _Unusual  # bool, None, float (NaN, Infinity), tuples, subclasses: json's own text

@@ -40,6 +40,8 @@ _SPACE = re.compile(r"\s+")
 
 
 def _one_line(text: str) -> str:
+    if text.isprintable() and "  " not in text:  # the only whitespace is single spaces
+        return text.strip()
     return _SPACE.sub(" ", text).strip()
 
 
@@ -102,7 +104,8 @@ def tags(item: Item) -> list[tuple[str, str]]:
     ]
     pairs += [("KW", k) for k in item.get("custom", {}).get("keywords", [])]
     pairs += [("N1", n) for n in notes(item)]
-    return [(t, _one_line(v)) for t, v in pairs if _one_line(v)]
+    lines = [(t, _one_line(v)) for t, v in pairs if v]
+    return [(t, v) for t, v in lines if v]
 
 
 def record(item: Item) -> str:
