@@ -20,13 +20,12 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
-import time
 import zlib
 from collections.abc import Iterable
 from typing import Any
 
-from tests.servers.base import FAULTS, LocalServer, Request, Response
+from tests.servers.base import FAULTS, Request, Response
+from tests.servers.paced import PacedServer
 
 Record = dict[str, Any]
 TOO_MANY = (  # samples/dblp/429__html_body__PARTIAL.txt, completed with a closing tag
@@ -72,10 +71,12 @@ def render_bib(rec: Record) -> str:
     return "\n".join(lines)[:-1] + "\n}\n"
 
 
-class DblpServer(LocalServer):
+class DblpServer(PacedServer):
     """Serves `records`: dicts with key, type, title (ending in "."), authors, venue, year
     (strings) and optional volume, pages, doi, ee (str or list), booktitle, series, publisher,
     and `bib` (the verbatim BibTeX; rendered by `render_bib` when absent)."""
+
+    too_many = (TOO_MANY, "text/html; charset=iso-8859-1")
 
     def __init__(
         self,
@@ -89,42 +90,16 @@ class DblpServer(LocalServer):
         faults: Iterable[str] = FAULTS,
         seed: int = 0,
     ) -> None:
-        super().__init__(latency=latency, fault_rate=fault_rate, faults=faults, seed=seed)
-        self.records: dict[str, Record] = {r["key"]: r for r in records}
-        self.min_interval = min_interval
-        self.retry_after = retry_after
-        self.busy = busy
-        self.inside_retry_after = 0
-        self._previous: float | None = None
-        self._blocked_until = 0.0
-        self._guard = threading.Lock()
-
-    @property
-    def url(self) -> str:
-        return self.base
-
-    def limit_of(self, request: Request, kind: str) -> tuple[int | None, int | None]:
-        return None, 1
-
-    def extra_check(self, request: Request, now: float) -> bool:
-        previous, self._previous = self._previous, now
-        if now < self._blocked_until:
-            self.inside_retry_after += 1
-            return False
-        if self.busy > 0:
-            self.busy -= 1
-            self.violations -= 1  # the server's own state, not the client's fault
-            return False
-        return previous is None or now - previous >= self.min_interval
-
-    def over_limit(self, request: Request, kind: str) -> Response:
-        with self._guard:
-            self._blocked_until = max(self._blocked_until, time.monotonic() + self.retry_after)
-        return Response(
-            429,
-            TOO_MANY,
-            {"content-type": "text/html; charset=iso-8859-1", "retry-after": str(self.retry_after)},
+        super().__init__(
+            min_interval=min_interval,
+            retry_after=retry_after,
+            busy=busy,
+            latency=latency,
+            fault_rate=fault_rate,
+            faults=faults,
+            seed=seed,
         )
+        self.records: dict[str, Record] = {r["key"]: r for r in records}
 
     def route(self, request: Request, kind: str) -> Response:
         if request.path == "/search/publ/api":

@@ -16,12 +16,11 @@ first N requests 429 (an overloaded host), which the client must sit out.
 from __future__ import annotations
 
 import html
-import threading
-import time
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from tests.servers.base import LocalServer, Request, Response
+from tests.servers.base import Request, Response
+from tests.servers.paced import PacedServer
 
 _ERROR = (
     "<!DOCTYPE html><html><head><title>{code}</title></head><body><h1>{code}</h1></body></html>"
@@ -129,8 +128,10 @@ def neurips_page(
     )
 
 
-class LandingServer(LocalServer):
+class LandingServer(PacedServer):
     """Serves `pages` ("path?query" -> HTML or a status code)."""
+
+    too_many = (_ERROR.format(code="429 Too Many Requests").encode(), "text/html")
 
     def __init__(
         self,
@@ -141,41 +142,10 @@ class LandingServer(LocalServer):
         busy: int = 0,
         latency: float = 0.0,
     ) -> None:
-        super().__init__(latency=latency, fault_rate=0.0)
-        self.pages = dict(pages)
-        self.min_interval = min_interval
-        self.retry_after = retry_after
-        self.busy = busy
-        self.inside_retry_after = 0
-        self._previous: float | None = None
-        self._blocked_until = 0.0
-        self._guard = threading.Lock()
-
-    @property
-    def url(self) -> str:
-        return self.base
-
-    def limit_of(self, request: Request, kind: str) -> tuple[int | None, int | None]:
-        return None, 1
-
-    def extra_check(self, request: Request, now: float) -> bool:
-        previous, self._previous = self._previous, now
-        if now < self._blocked_until:
-            self.inside_retry_after += 1
-            return False
-        if self.busy > 0:
-            self.busy -= 1
-            self.violations -= 1  # the host's own state, not the client's fault
-            return False
-        return previous is None or now - previous >= self.min_interval
-
-    def over_limit(self, request: Request, kind: str) -> Response:
-        with self._guard:
-            self._blocked_until = max(self._blocked_until, time.monotonic() + self.retry_after)
-        body = _ERROR.format(code="429 Too Many Requests").encode()
-        return Response(
-            429, body, {"content-type": "text/html", "retry-after": str(self.retry_after)}
+        super().__init__(
+            min_interval=min_interval, retry_after=retry_after, busy=busy, latency=latency
         )
+        self.pages = dict(pages)
 
     def route(self, request: Request, kind: str) -> Response:
         key = request.path + (f"?{urlencode(request.query)}" if request.query else "")
