@@ -1,10 +1,17 @@
-"""Every test runs without the user's config file, cache or Zotero state: each gets its own."""
+"""Every test runs without the user's config file, cache or Zotero state: each gets its own. The
+browser fixture serves the page's tests."""
 
 from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from refkit import config
+
+from .browser import chromium, missing
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +28,16 @@ def _isolated_settings(
     monkeypatch.delenv("REFKIT_MAILTO", raising=False)
     monkeypatch.delenv("ZOTERO_API_KEY", raising=False)
     config._file.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium through Playwright, one per test module (the page's tests); skipped
+    without it, except in CI (CI=true), where a missing browser fails."""
+    why = missing()
+    if why:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"the page's browser tests must run in CI: {why}")
+        pytest.skip(why)
+    with chromium() as b:
+        yield b

@@ -24,7 +24,6 @@ from refkit import page as pagemod
 from refkit.errors import OutputError
 from refkit.normalize import load_items
 
-from .browser import chromium, missing
 from .cli import CLOSED, copy_list
 
 FILES = {
@@ -87,17 +86,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     (root / "meta" / "2024" / "uber.prototxt").write_text(ODD, encoding="utf-8")
     run_cli(root, "export", "--all", "--frozen")
     return Site(root, root / "exports" / "index.html")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    why = missing()
-    if why:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"the page's browser tests must run in CI: {why}")
-        pytest.skip(why)
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import base64
 import functools
 import hashlib
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -30,7 +29,6 @@ from refkit.enrich import Options
 from refkit.model import Item
 from refkit.pipeline import load
 
-from .browser import chromium, missing
 from .cli import refkit
 
 # Markup and script in every string field of a record.
@@ -218,17 +216,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     packed = root / "packed.html"
     packed.write_text(page.render(poisoned, published, compress=True), encoding="utf-8")
     return Built(root, items, root / "exports" / "index.html", packed, poisoned)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    why = missing()
-    if why:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"the page's browser tests must run in CI: {why}")
-        pytest.skip(why)
-    with chromium() as b:
-        yield b
 
 
 @dataclass
